@@ -1,0 +1,77 @@
+/**
+ * The store port: domain operations only. Adapters (`embedded`, later `mongodb`) implement it and
+ * must pass the contract suite in `test/core/store/contract.ts`.
+ *
+ * Contract:
+ * - writes are accepted in batches and are durable once the returned promise resolves;
+ * - `querySeries` returns points in time order, downsampled to one point per `step` ms
+ *   (average, min, max of the raw samples in the bucket, bucket start as `t`);
+ * - `events` returns the newest first;
+ * - samples and events older than the retention are deleted by `prune` (the daemon calls it
+ *   periodically; adapters may also prune on their own);
+ * - after `close` every operation rejects with `E_STORE_CLOSED`.
+ */
+import type { EntityId, Severity } from '../../plugins/sdk/index.js';
+import type { TopologySnapshot } from '../topology/types.js';
+
+export interface Sample {
+  entity: EntityId;
+  metric: string;
+  /** Epoch ms. */
+  at: number;
+  value: number;
+}
+
+export interface SeriesPoint {
+  /** Bucket start, epoch ms. */
+  t: number;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface StoredEvent {
+  /** Assigned by the store when absent. */
+  id?: string;
+  at: number;
+  entity: EntityId;
+  type: string;
+  severity: Severity;
+  message: string;
+  source?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface EventFilter {
+  entity?: EntityId;
+  /** Entity id prefix, e.g. `port:sw1/` for every port of sw1. */
+  entityPrefix?: string;
+  type?: string;
+  /** Minimum severity. */
+  severity?: Severity;
+  from?: number;
+  to?: number;
+  /** Default 100, at most 10,000. */
+  limit?: number;
+}
+
+export interface Store {
+  readonly name: string;
+  writeSamples(samples: Sample[]): Promise<void>;
+  querySeries(entity: EntityId, metric: string, from: number, to: number, step: number): Promise<SeriesPoint[]>;
+  /** Metric names known for an entity. */
+  metrics(entity: EntityId): Promise<string[]>;
+  writeEvents(events: StoredEvent[]): Promise<void>;
+  events(filter: EventFilter): Promise<StoredEvent[]>;
+  saveTopology(snapshot: TopologySnapshot): Promise<void>;
+  loadTopology(): Promise<TopologySnapshot | undefined>;
+  /** Deletes samples and events older than `before` (epoch ms); returns how many rows went. */
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Retention of samples and events, ms (default 30 days). */
+  retentionMs: number;
+}

@@ -1,0 +1,12 @@
+/**
+ * The Vigie plugin SDK: the only module probes and plugins import.
+ * See docs/writing-a-plugin.md.
+ */
+export * from './observation.js';
+export * from './entity.js';
+export * from './errors.js';
+export * from './plugin.js';
+export * from './rate.js';
+export * from './threshold.js';
+export * from './snmp/types.js';
+export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -1,0 +1,89 @@
+/**
+ * `definePlugin`: one declaration gives a probe kind both the TypeScript type of its config and
+ * its runtime JSON Schema (TypeBox), so a plugin never writes its schema twice.
+ *
+ * A probe is a cold `Observable<Observation>`: subscribing starts it, unsubscribing stops it and
+ * frees every socket and timer. It must schedule all its timing on `ctx.scheduler` and take
+ * `at` from `ctx.scheduler.now()`, so the test kit can run it in virtual time. Failures go
+ * through `subscriber.error`; the host restarts the probe with backoff.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Logger } from 'pino';
+import type { Observation } from './observation.js';
+import type { SnmpClient } from './snmp/types.js';
+import { VigieError } from './errors.js';
+
+/** The SDK version this package provides; plugins declare a semver range against it. */
+export const SDK_VERSION = '1.0.0';
+
+/** Protocol clients shared by every probe of the daemon (pooled sockets, limits). */
+export interface SharedClients {
+  snmp: SnmpClient;
+}
+
+export interface ProbeContext<C = unknown> {
+  /** `<kind>/<name>`: unique among running probes. */
+  id: string;
+  kind: string;
+  name: string;
+  /** The validated target config (the same object `create` receives). */
+  config: C;
+  /** Poll interval in ms for this instance (from the instance config, else the kind's default). */
+  intervalMs: number;
+  /** A child logger bound to the plugin and the instance; secrets are redacted. */
+  log: Logger;
+  /** All timing goes through it: the daemon's is real time, the test kit's is virtual. */
+  scheduler: SchedulerLike;
+  clients: SharedClients;
+}
+
+export interface ProbeKind<S extends TSchema = TSchema> {
+  /** One line for `vigie probe --help` and the docs. */
+  description: string;
+  /** The schema of `target`; also gives its TypeScript type. */
+  configSchema: S;
+  /** Interval used when the instance sets none. */
+  defaultIntervalMs: number;
+  /** Builds the cold observable of one instance. Must not start any I/O before subscription. */
+  create(target: Static<S>, ctx: ProbeContext<Static<S>>): Observable<Observation>;
+}
+
+export interface Plugin {
+  name: string;
+  version: string;
+  /** Semver range of the SDK this plugin was written against, e.g. `^1`. */
+  sdk: string;
+  probes: Record<string, ProbeKind<TSchema>>;
+}
+
+export interface PluginDeclaration<T extends Record<string, TSchema>> {
+  name: string;
+  version: string;
+  sdk: string;
+  probes: { [K in keyof T]: ProbeKind<T[K]> };
+}
+
+const KIND_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Checks the declaration's shape and returns it typed as a `Plugin`. */
+export function definePlugin<T extends Record<string, TSchema>>(decl: PluginDeclaration<T>): Plugin {
+  if (!decl || typeof decl.name !== 'string' || !decl.name) {
+    throw new VigieError('E_PLUGIN_INVALID', 'a plugin needs a name');
+  }
+  if (typeof decl.version !== 'string' || typeof decl.sdk !== 'string') {
+    throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: version and sdk must be strings`);
+  }
+  for (const [kind, p] of Object.entries(decl.probes ?? {}) as [string, ProbeKind<TSchema>][]) {
+    if (!KIND_NAME.test(kind)) throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: bad probe kind name "${kind}"`);
+    if (typeof p?.create !== 'function' || !p.configSchema) {
+      throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: probe kind ${kind} needs configSchema and create()`);
+    }
+  }
+  return decl as unknown as Plugin;
+}
+
+/** Declares one probe kind with its config type inferred from its schema. */
+export function defineProbe<S extends TSchema>(kind: ProbeKind<S>): ProbeKind<S> {
+  return kind;
+}
