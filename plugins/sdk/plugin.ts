@@ -49,35 +49,52 @@ export interface ProbeKind<S extends TSchema = TSchema> {
   create(target: Static<S>, ctx: ProbeContext<Static<S>>): Observable<Observation>;
 }
 
+/**
+ * A long-running service a plugin offers (a simulator, a collector that listens rather than
+ * polls). Same contract as a probe: a cold observable, running while subscribed; it may emit
+ * observations (events about itself) or none. The host starts services before probes, stops
+ * them after, restarts them on error, and does not watch them for silence.
+ */
+export interface ServiceKind<S extends TSchema = TSchema> {
+  description: string;
+  configSchema: S;
+  create(config: Static<S>, ctx: ProbeContext<Static<S>>): Observable<Observation>;
+}
+
 export interface Plugin {
   name: string;
   version: string;
   /** Semver range of the SDK this plugin was written against, e.g. `^1`. */
   sdk: string;
   probes: Record<string, ProbeKind<TSchema>>;
+  services?: Record<string, ServiceKind<TSchema>>;
 }
 
-export interface PluginDeclaration<T extends Record<string, TSchema>> {
+export interface PluginDeclaration<T extends Record<string, TSchema>, U extends Record<string, TSchema> = Record<string, never>> {
   name: string;
   version: string;
   sdk: string;
   probes: { [K in keyof T]: ProbeKind<T[K]> };
+  services?: { [K in keyof U]: ServiceKind<U[K]> };
 }
 
 const KIND_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Checks the declaration's shape and returns it typed as a `Plugin`. */
-export function definePlugin<T extends Record<string, TSchema>>(decl: PluginDeclaration<T>): Plugin {
+export function definePlugin<T extends Record<string, TSchema>, U extends Record<string, TSchema> = Record<string, never>>(
+  decl: PluginDeclaration<T, U>,
+): Plugin {
   if (!decl || typeof decl.name !== 'string' || !decl.name) {
     throw new VigieError('E_PLUGIN_INVALID', 'a plugin needs a name');
   }
   if (typeof decl.version !== 'string' || typeof decl.sdk !== 'string') {
     throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: version and sdk must be strings`);
   }
-  for (const [kind, p] of Object.entries(decl.probes ?? {}) as [string, ProbeKind<TSchema>][]) {
-    if (!KIND_NAME.test(kind)) throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: bad probe kind name "${kind}"`);
+  const entries = [...Object.entries(decl.probes ?? {}), ...Object.entries(decl.services ?? {})] as [string, ServiceKind][];
+  for (const [kind, p] of entries) {
+    if (!KIND_NAME.test(kind)) throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: bad kind name "${kind}"`);
     if (typeof p?.create !== 'function' || !p.configSchema) {
-      throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: probe kind ${kind} needs configSchema and create()`);
+      throw new VigieError('E_PLUGIN_INVALID', `plugin ${decl.name}: kind ${kind} needs configSchema and create()`);
     }
   }
   return decl as unknown as Plugin;
@@ -85,5 +102,10 @@ export function definePlugin<T extends Record<string, TSchema>>(decl: PluginDecl
 
 /** Declares one probe kind with its config type inferred from its schema. */
 export function defineProbe<S extends TSchema>(kind: ProbeKind<S>): ProbeKind<S> {
+  return kind;
+}
+
+/** Declares one service kind with its config type inferred from its schema. */
+export function defineService<S extends TSchema>(kind: ServiceKind<S>): ServiceKind<S> {
   return kind;
 }
