@@ -3,10 +3,15 @@
  * must pass the contract suite in `test/core/store/contract.ts`.
  *
  * Contract:
- * - writes are accepted in batches and are durable once the returned promise resolves;
+ * - writes are accepted in batches and are durable once the returned promise resolves; a batch
+ *   is all or nothing (an invalid sample or event, e.g. a non-finite value, rejects the whole
+ *   batch with `E_STORE` and stores none of it); times are kept to the millisecond;
  * - `querySeries` returns points in time order, downsampled to one point per `step` ms
- *   (average, min, max of the raw samples in the bucket, bucket start as `t`);
- * - `events` returns the newest first;
+ *   (average, min, max of the raw samples in the bucket, bucket start as `t`); it covers
+ *   `from <= at < to`, the bucket of a sample is `floor(at / step) * step` (so the first bucket
+ *   may start before `from`), and `step` must be a positive integer (else `E_STORE`);
+ * - `events` returns the newest first; its `from`/`to` are both inclusive; an event written
+ *   again with an id the store already holds is stored once;
  * - samples and events older than the retention are deleted by `prune` (the daemon calls it
  *   periodically; adapters may also prune on their own);
  * - after `close` every operation rejects with `E_STORE_CLOSED`.
@@ -60,7 +65,7 @@ export interface Store {
   readonly name: string;
   writeSamples(samples: Sample[]): Promise<void>;
   querySeries(entity: EntityId, metric: string, from: number, to: number, step: number): Promise<SeriesPoint[]>;
-  /** Metric names known for an entity. */
+  /** Metric names that have samples for an entity, sorted. */
   metrics(entity: EntityId): Promise<string[]>;
   writeEvents(events: StoredEvent[]): Promise<void>;
   events(filter: EventFilter): Promise<StoredEvent[]>;

@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   E_SHUTDOWN_TIMEOUT: 'a shutdown step did not finish in time',
   E_RECORDING: 'a device recording (.snmprec) is malformed',
   E_SCAFFOLD: 'a plugin scaffold cannot be created',
+  E_SIMULATOR: 'the SNMP simulator cannot start (a UDP port is taken or cannot be bound)',
+  E_HTTP_BAD_REQUEST: 'an HTTP request parameter is missing or invalid (the parameter is named)',
+  E_HTTP_NOT_FOUND: 'no resource at this HTTP path, or the entity is unknown',
+  E_HTTP_METHOD: 'the HTTP method is not allowed on this path',
+  E_HTTP_INTERNAL: 'the server failed while answering an HTTP request',
+  E_WS_MESSAGE: 'a WebSocket message from a client is not valid JSON or not a known operation',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -35,6 +41,13 @@ export class VigieError extends Error {
   }
 }
 
+/**
+ * True for a VigieError (with that code, when given). Checked by shape, not `instanceof`: a
+ * plugin installed from npm may carry its own copy of the SDK, and a module loaded both as ESM
+ * and through require() has two class identities.
+ */
 export function isVigieError(e: unknown, code?: ErrorCode): e is VigieError {
-  return e instanceof VigieError && (code === undefined || e.code === code);
+  if (!(e instanceof Error) && !(typeof e === 'object' && e !== null)) return false;
+  const x = e as { name?: unknown; code?: unknown };
+  return x.name === 'VigieError' && typeof x.code === 'string' && x.code in ERROR_CODES && (code === undefined || x.code === code);
 }

@@ -1,0 +1,78 @@
+/**
+ * Serves the files of the web root: `/` is `index.html`, known extensions get their content
+ * type, anything outside the root (`..`, encoded or not, symlinks out of it, NUL bytes), dot-files and
+ * anything that is not a regular file is a 404. Answers `false` when there is no such file.
+ */
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+
+/** `<repo>/web` */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** Only same-origin scripts, styles and connections (the WebSocket included). */
+const HTML_CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+function inside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** The file a URL path names under `root`, or undefined when it is outside the root or not a file. */
+export async function resolveStaticFile(root: string, rawPathname: string): Promise<string | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  // No dot-files and no `..`: nothing hidden is served, whatever resolve() would make of it.
+  if (decoded.split('/').some((seg) => seg.startsWith('.'))) return undefined;
+  if (decoded.endsWith('/')) decoded += 'index.html';
+  const rootReal = await realpath(root).catch(() => undefined);
+  if (!rootReal) return undefined;
+  const candidate = resolve(rootReal, '.' + decoded);
+  if (!inside(rootReal, candidate)) return undefined;
+  const real = await realpath(candidate).catch(() => undefined);
+  if (!real || !inside(rootReal, real)) return undefined;
+  const st = await stat(real).catch(() => undefined);
+  return st?.isFile() ? real : undefined;
+}
+
+export async function serveStatic(root: string, rawPathname: string, res: ServerResponse): Promise<boolean> {
+  const file = await resolveStaticFile(root, rawPathname);
+  if (!file) return false;
+  const st = await stat(file);
+  const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': st.size,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    ...(type.startsWith('text/html') ? { 'content-security-policy': HTML_CSP } : {}),
+  });
+  if (res.req.method === 'HEAD') {
+    res.end();
+    return true;
+  }
+  // pipeline destroys the file stream when the client goes away, so no descriptor is left open.
+  await pipeline(createReadStream(file), res).catch(() => res.destroy());
+  return true;
+}

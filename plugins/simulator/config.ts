@@ -1,0 +1,85 @@
+/**
+ * The simulator's configuration: its TypeBox schema (also its TypeScript type) and the checks the
+ * schema cannot express. `resolveConfig` fills defaults, validates, and turns recording names
+ * into file paths; errors are `VigieError('E_CONFIG')` naming the path and the bad value.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Value } from '@sinclair/typebox/value';
+import { Type, VigieError, type Static } from '../sdk/index.js';
+import { isLoopback } from './agent.js';
+
+const LOOPBACK_PATTERN = '^(127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|::1)$';
+
+export const SimulatorConfig = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', pattern: LOOPBACK_PATTERN, description: 'loopback address to bind (127.0.0.0/8 or ::1); any other is refused' }),
+    basePort: Type.Integer({ default: 16100, minimum: 0, maximum: 65535, description: 'UDP port of the first device, the next ones follow; 0 = free ports' }),
+    community: Type.String({ default: 'public', minLength: 1, description: 'SNMP v1/v2c community every device accepts (a secret: never logged)' }),
+    site: Type.Optional(
+      Type.Object(
+        {
+          switches: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+          portsPerSwitch: Type.Integer({ default: 8, minimum: 2, maximum: 255 }),
+          seed: Type.Integer({ default: 1 }),
+        },
+        { additionalProperties: false, description: 'a generated site of switches cabled with LLDP; defaults apply when no recordings are given' },
+      ),
+    ),
+    recordings: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            file: Type.String({ minLength: 1, description: 'path to a .snmprec, or a bare name (e.g. ios_2960x) found in ../shared/snmprec next to the repo' }),
+            name: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'device name (default: the file name)' })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SimulatorConfig = Static<typeof SimulatorConfig>;
+
+/** The config with defaults applied, `site` decided and recording files resolved to paths. */
+export interface ResolvedSimulatorConfig {
+  host: string;
+  basePort: number;
+  community: string;
+  site?: { switches: number; portsPerSwitch: number; seed: number };
+  recordings: { path: string; name: string }[];
+}
+
+/** Where bare recording names are looked up: `$VIGIE_SNMPREC_DIR`, else `<repo>/../shared/snmprec`. */
+export function recordingsDir(): string {
+  return process.env.VIGIE_SNMPREC_DIR ?? fileURLToPath(new URL('../../../shared/snmprec/', import.meta.url));
+}
+
+/** A `file` entry as a path: a bare name (no `/`) is looked up in `recordingsDir()`, `.snmprec` optional. */
+export function resolveRecordingFile(file: string): string {
+  if (file.includes('/') || file.includes('\\')) return isAbsolute(file) ? file : resolve(file);
+  const withExt = file.endsWith('.snmprec') ? file : `${file}.snmprec`;
+  return resolve(recordingsDir(), withExt);
+}
+
+export function resolveConfig(input: Partial<SimulatorConfig>): ResolvedSimulatorConfig {
+  const cfg = Value.Default(SimulatorConfig, Value.Clone(input ?? {})) as SimulatorConfig;
+  if (cfg.site) Value.Default(SimulatorConfig.properties.site, cfg.site);
+  const first = Value.Errors(SimulatorConfig, cfg).First();
+  if (first) {
+    const got = first.path === '/community' ? '(hidden)' : JSON.stringify(first.value);
+    throw new VigieError('E_CONFIG', `simulator config ${first.path || '/'}: ${first.message} (got ${got})`, {
+      path: first.path,
+    });
+  }
+  if (!isLoopback(cfg.host)) throw new VigieError('E_CONFIG', `simulator config /host: ${cfg.host} is not a loopback address`, { path: '/host' });
+  const recordings = (cfg.recordings ?? []).map((r, i) => {
+    const path = resolveRecordingFile(r.file);
+    if (!existsSync(path)) throw new VigieError('E_CONFIG', `simulator config /recordings/${i}/file: ${path} does not exist`, { path: `/recordings/${i}/file` });
+    return { path, name: r.name ?? path.replace(/^.*[/\\]/, '').replace(/\.snmprec$/, '') };
+  });
+  const site = cfg.site ?? (recordings.length === 0 ? { switches: 10, portsPerSwitch: 8, seed: 1 } : undefined);
+  return { host: cfg.host, basePort: cfg.basePort, community: cfg.community, site, recordings };
+}

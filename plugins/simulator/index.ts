@@ -1,0 +1,63 @@
+/**
+ * The `simulator` plugin: a service that runs simulated SNMP agents on loopback (a generated
+ * site of LLDP-cabled switches and/or `.snmprec` recordings), so the daemon, its demo and the
+ * tests have devices to poll without any hardware. See README.md.
+ *
+ * The service is a cold observable: subscribing starts the agents and emits one `event`
+ * (`sim-started`, on `node:vigie`, the devices in `data.devices`, communities left out);
+ * unsubscribing stops them and releases every socket. A start failure (a port taken, a bad
+ * recording) arrives as the observable's error.
+ */
+import { Observable } from 'rxjs';
+import { defineService, definePlugin, type Observation } from '../sdk/index.js';
+import { SimulatorConfig } from './config.js';
+import { publicDevices, startSimulator, type RunningSimulator } from './simulator.js';
+
+export { SimulatorConfig, resolveConfig, resolveRecordingFile, recordingsDir, type ResolvedSimulatorConfig } from './config.js';
+export { startSimulator, siteLinks, publicDevices, type RunningSimulator, type SimulatedDevice } from './simulator.js';
+export { generateSite, siteCables, switchName, type SiteSpec, type SiteSwitch, type SiteLink } from './site.js';
+
+export const simulatorService = defineService({
+  description: 'Simulated SNMP v1/v2c agents on loopback: a generated LLDP site and/or .snmprec recordings',
+  configSchema: SimulatorConfig,
+  create(config, ctx) {
+    return new Observable<Observation>((subscriber) => {
+      let running: RunningSimulator | undefined;
+      let closed = false;
+      startSimulator(config, ctx.log, () => ctx.scheduler.now()).then(
+        (sim) => {
+          if (closed) {
+            void sim.stop();
+            return;
+          }
+          running = sim;
+          const devices = publicDevices(sim);
+          subscriber.next({
+            kind: 'event',
+            at: ctx.scheduler.now(),
+            entity: 'node:vigie',
+            type: 'sim-started',
+            severity: 'info',
+            message: `SNMP simulator: ${devices.length} devices on ${devices[0]?.host ?? config.host}, ports ${devices[0]?.port}…${devices[devices.length - 1]?.port}`,
+            data: { devices },
+          });
+        },
+        (err: unknown) => {
+          if (!closed) subscriber.error(err);
+        },
+      );
+      return () => {
+        closed = true;
+        void running?.stop();
+      };
+    });
+  },
+});
+
+export default definePlugin({
+  name: 'simulator',
+  version: '1.0.0',
+  sdk: '^1',
+  probes: {},
+  services: { simulator: simulatorService },
+});

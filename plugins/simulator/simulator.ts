@@ -1,0 +1,134 @@
+/**
+ * `startSimulator`: simulated SNMP v1/v2c agents on a loopback address, one UDP port per device,
+ * for a generated site (see site.ts) and/or `.snmprec` recordings. Generated switches come first,
+ * then recordings in config order; with `basePort` > 0 device k listens on `basePort + k`.
+ *
+ * Values follow `now` (default `Date.now`): sysUpTime and interface traffic counters advance
+ * from the moment the simulator starts. `stop()` closes every socket and resolves once they are
+ * released; it may be called more than once.
+ */
+import type { Logger } from 'pino';
+import { vbString, VigieError, SNMPv2_MIB } from '../sdk/index.js';
+import { loadSnmprec, type Recording } from '../sdk/snmp/snmprec.js';
+import { liveModel } from '../sdk/testkit/live.js';
+import { startAgent, type RunningAgent } from './agent.js';
+import { resolveConfig, type SimulatorConfig } from './config.js';
+import { generateSite, type SiteLink } from './site.js';
+
+export interface SimulatedDevice {
+  /** Unique name: the switch name (`sim-sw-01`) or the recording's name. */
+  name: string;
+  /** What the device answers for sysName.0 (the name when the recording has none). */
+  sysName: string;
+  host: string;
+  port: number;
+  /** The community it accepts: a secret, keep it out of logs and API answers. */
+  community: string;
+  /** Its LLDP neighbours (generated switches only; recordings have none to the simulated site). */
+  links: SiteLink[];
+}
+
+export interface RunningSimulator {
+  devices: SimulatedDevice[];
+  /** A device set down stops answering (requests time out) until set up again. Throws on an unknown name. */
+  setDown(name: string, down: boolean): void;
+  stop(): Promise<void>;
+}
+
+interface Planned {
+  name: string;
+  recording: Recording;
+  links: SiteLink[];
+}
+
+export async function startSimulator(config: Partial<SimulatorConfig>, log: Logger, now: () => number = Date.now): Promise<RunningSimulator> {
+  const cfg = resolveConfig(config);
+  const planned: Planned[] = cfg.site ? generateSite(cfg.site).map((s) => ({ name: s.name, recording: s.recording, links: s.links })) : [];
+  for (const r of cfg.recordings) planned.push({ name: r.name, recording: loadSnmprec(r.path), links: [] });
+
+  const names = new Set<string>();
+  for (const p of planned) {
+    if (names.has(p.name)) throw new VigieError('E_CONFIG', `simulator: two devices are named ${p.name}; give the recordings distinct names`);
+    names.add(p.name);
+  }
+  if (cfg.basePort > 0 && cfg.basePort + planned.length - 1 > 65535) {
+    throw new VigieError('E_CONFIG', `simulator: ${planned.length} devices from port ${cfg.basePort} go past 65535`);
+  }
+
+  const startedAt = now();
+  const agents: RunningAgent[] = [];
+  const stopAll = () => Promise.all(agents.map((a) => a.close())).then(() => undefined);
+  try {
+    for (let k = 0; k < planned.length; k++) {
+      const p = planned[k];
+      agents.push(
+        await startAgent({
+          host: cfg.host,
+          port: cfg.basePort > 0 ? cfg.basePort + k : 0,
+          community: cfg.community,
+          recording: p.recording,
+          live: liveModel(p.recording, cfg.site?.seed ?? 0),
+          now,
+          startedAt,
+          log,
+        }),
+      );
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  const devices: SimulatedDevice[] = planned.map((p, k) => ({
+    name: p.name,
+    sysName: vbString(p.recording.get(SNMPv2_MIB.sysName)) || p.name,
+    host: cfg.host,
+    port: agents[k].port,
+    community: cfg.community,
+    links: p.links,
+  }));
+  const byName = new Map(devices.map((d, k) => [d.name, agents[k]]));
+  log.info(
+    { devices: devices.length, host: cfg.host, ports: devices.length <= 20 ? devices.map((d) => d.port) : `${devices[0].port}…${devices[devices.length - 1].port}` },
+    'SNMP simulator started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    devices,
+    setDown(name, down) {
+      const agent = byName.get(name);
+      if (!agent) throw new VigieError('E_CONFIG', `simulator: no device named ${name}`);
+      agent.down = down;
+      log.info({ device: name, down }, 'simulator: device state changed');
+    },
+    stop() {
+      stopping ??= stopAll().then(() => log.info('SNMP simulator stopped'));
+      return stopping;
+    },
+  };
+}
+
+/** The simulated devices without their community: what may be shown or logged. */
+export function publicDevices(running: RunningSimulator): Omit<SimulatedDevice, 'community'>[] {
+  return running.devices.map(({ community: _c, ...rest }) => rest);
+}
+
+/** Every cable of the generated site once, by sysName and ifName, ends in name order. */
+export function siteLinks(running: RunningSimulator): { a: { node: string; port: string }; b: { node: string; port: string } }[] {
+  const seen = new Set<string>();
+  const out: { a: { node: string; port: string }; b: { node: string; port: string } }[] = [];
+  const sysNameOf = new Map(running.devices.map((d) => [d.name, d.sysName]));
+  for (const d of running.devices) {
+    for (const l of d.links) {
+      const x = { node: d.sysName, port: l.localPort };
+      const y = { node: sysNameOf.get(l.remote) ?? l.remote, port: l.remotePort };
+      const [a, b] = `${x.node}/${x.port}` <= `${y.node}/${y.port}` ? [x, y] : [y, x];
+      const key = `${a.node}/${a.port}|${b.node}/${b.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ a, b });
+    }
+  }
+  return out;
+}
