@@ -1,5 +1,7 @@
 /** The files of a scaffolded plugin (see plugin-init.ts); `sdk` is the relative path to plugins/sdk. */
 export function pluginTemplate(name: string, sdk: string): Record<string, string> {
+  // The test sits one folder deeper than index.ts.
+  const testSdk = sdk.startsWith('./') ? `..${sdk.slice(1)}` : `../${sdk}`;
   const camel = name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
   return {
     'index.ts': `/**
@@ -83,7 +85,7 @@ probes:
     'test/fixtures/device.snmprec': `1.3.6.1.2.1.1.1.0|4|Example device\n1.3.6.1.2.1.1.3.0|67|123456\n1.3.6.1.2.1.1.5.0|4|example-1\n`,
     [`test/${name}.test.ts`]: `import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { VirtualClock, recordedSnmp, runProbe } from '${sdk}/testkit/index.js';
+import { VirtualClock, recordedSnmp, runProbe } from '${testSdk}/testkit/index.js';
 import plugin from '../index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/device.snmprec', import.meta.url));
