@@ -2,6 +2,7 @@
  * The SNMP simulator answered by the real Debian net-snmp tools (snmpget, snmpwalk, snmpbulkwalk).
  * In CI a missing tool fails the suite; elsewhere it is skipped with a warning.
  */
+import { SNMPREC_DIR } from '../setup/corpus.js';
 import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
 import pino from 'pino';
@@ -11,7 +12,7 @@ import { loadSnmprec } from '../../plugins/sdk/snmp/snmprec.js';
 import plugin, { siteLinks, startSimulator, type RunningSimulator, type SimulatorConfig } from '../../plugins/simulator/index.js';
 import { requireSnmpTools, snmp, walkedOids, walkedValues } from './support/snmp-tools.js';
 
-const DIR = process.env.VIGIE_SNMPREC_DIR ?? '/work/shared/snmprec';
+const DIR = SNMPREC_DIR;
 const log = pino({ level: 'silent' });
 const RECORDINGS = ['ios_2960x', 'arubaos-cx', 'junos_qfx5100', 'acano'];
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';

@@ -1,3 +1,4 @@
+import { SNMPREC_DIR } from '../setup/corpus.js';
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { isVigieError, type Varbind } from '../../plugins/sdk/index.js';
 import { compareOids, loadSnmprec, parseSnmprec, Recording } from '../../plugins/sdk/snmp/snmprec.js';
 
-const DIR = process.env.VIGIE_SNMPREC_DIR ?? '/work/shared/snmprec';
+const DIR = SNMPREC_DIR;
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.snmprec')).sort();
 
 const TYPE_OF_TAG: Record<string, Varbind['type']> = {

@@ -2,12 +2,13 @@
  * The SDK test kit: virtual clock, recorded SNMP client and runProbe, exercised with a tiny probe
  * written here (GET sysName + sysUpTime every interval; up with the uptime, or down with the reason).
  */
+import { SNMPREC_DIR } from '../setup/corpus.js';
 import { expect } from 'chai';
 import { exhaustMap, map, catchError, of, timer, mergeMap, from } from 'rxjs';
 import { defineProbe, isVigieError, nodeId, SNMPv2_MIB, Type, vbNumber, vbString, type Observation, type Varbind } from '../../plugins/sdk/index.js';
 import { DEFAULT_START_AT, loadSnmprec, parseSnmprec, recordedSnmp, runProbe, VirtualClock } from '../../plugins/sdk/testkit/index.js';
 
-const DIR = process.env.VIGIE_SNMPREC_DIR ?? '/work/shared/snmprec';
+const DIR = SNMPREC_DIR;
 const IOS = `${DIR}/ios_2960x.snmprec`;
 const IF_HC_IN = '1.3.6.1.2.1.31.1.1.1.6';
 const IF_IN = '1.3.6.1.2.1.2.2.1.10';

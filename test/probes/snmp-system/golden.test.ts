@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import plugin from '../../../probes/snmp-system/index.js';
 import { recordedSnmp, runProbe, VirtualClock } from '../../../plugins/sdk/testkit/index.js';
-import { requireCorpus } from './corpus.js';
+import { requireCorpus } from '../../setup/corpus.js';
 
 const kind = plugin.probes['snmp-system'];
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));

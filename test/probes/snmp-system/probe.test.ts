@@ -6,7 +6,7 @@ import { throwError } from 'rxjs';
 import plugin from '../../../probes/snmp-system/index.js';
 import { recordedSnmp, runProbe, VirtualClock, type RecordedSnmpClient } from '../../../plugins/sdk/testkit/index.js';
 import { SNMPv2_MIB, type SnmpClient } from '../../../plugins/sdk/index.js';
-import { requireCorpus } from './corpus.js';
+import { requireCorpus } from '../../setup/corpus.js';
 
 const kind = plugin.probes['snmp-system'];
 const HOST = '127.0.0.1';

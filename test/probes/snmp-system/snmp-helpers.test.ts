@@ -12,7 +12,7 @@ import { compareOid, oidInSubtree } from '../../../plugins/sdk/snmp/oid.js';
 import { VigieError, type Varbind } from '../../../plugins/sdk/index.js';
 import { classifyNode } from '../../../probes/snmp-system/classify.js';
 import { UptimeTracker } from '../../../probes/snmp-system/uptime.js';
-import { corpusFile } from './corpus.js';
+import { corpusFile } from '../../setup/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 
 const int = (oid: string, value = 1): Varbind => ({ oid, type: 'Integer', value });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 
-export const SNMPREC_DIR = process.env.VIGIE_SNMPREC_DIR ?? resolve(fileURLToPath(new URL('../../../../shared/snmprec', import.meta.url)));
+export const SNMPREC_DIR = process.env.VIGIE_SNMPREC_DIR ?? resolve(fileURLToPath(new URL('../../../shared/snmprec', import.meta.url)));
 
 /** The path of `<name>.snmprec` in the corpus. */
 export function corpusFile(name: string): string {
