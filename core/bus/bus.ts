@@ -8,6 +8,7 @@
  * stall the others' emission; it can only lose its own metrics, visibly.
  */
 import { type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { BoundedQueue } from '../util/bounded-queue.js';
 import type {
   EventObservation, MetricObservation, Observation, ObservationKind, StateObservation, TopologyObservation,
 } from '../../plugins/sdk/index.js';
@@ -37,12 +38,13 @@ export interface BusStats {
 }
 
 export class ObservationBus {
-  private queue: Observation[] = [];
-  private head = 0;
+  private readonly queue: BoundedQueue<Observation>;
   private scheduled?: Subscription;
   private readonly stats_: BusStats = { queued: 0, routed: 0, dropped: { metric: 0, state: 0, event: 0, topology: 0 } };
 
-  constructor(private readonly opts: BusOptions, private readonly sinks: BusSinks) {}
+  constructor(private readonly opts: BusOptions, private readonly sinks: BusSinks) {
+    this.queue = new BoundedQueue(opts.bufferLimit * 2);
+  }
 
   /** Subscribes to a stream and enqueues what it emits; unsubscribe the result to detach. */
   attach(source$: Observable<Observation>): Subscription {
@@ -50,14 +52,11 @@ export class ObservationBus {
   }
 
   push(o: Observation): void {
-    const size = this.queue.length - this.head;
-    const limit = o.kind === 'metric' ? this.opts.bufferLimit : this.opts.bufferLimit * 2;
-    if (size >= limit) {
+    if (!this.queue.offer(o, o.kind === 'metric' ? this.opts.bufferLimit : this.queue.capacity)) {
       this.stats_.dropped[o.kind] += 1;
       this.opts.onDrop?.(o.kind);
       return;
     }
-    this.queue.push(o);
     if (!this.scheduled) this.scheduled = this.opts.scheduler.schedule(() => this.tick(), 0);
   }
 
@@ -65,23 +64,21 @@ export class ObservationBus {
   drain(): void {
     this.scheduled?.unsubscribe();
     this.scheduled = undefined;
-    while (this.head < this.queue.length) this.routeChunk(Number.MAX_SAFE_INTEGER);
+    while (this.queue.length > 0) this.routeChunk(Number.MAX_SAFE_INTEGER);
   }
 
   stats(): BusStats {
-    return { ...this.stats_, queued: this.queue.length - this.head, dropped: { ...this.stats_.dropped } };
+    return { ...this.stats_, queued: this.queue.length, dropped: { ...this.stats_.dropped } };
   }
 
   private tick(): void {
     this.scheduled = undefined;
     this.routeChunk(this.opts.drainChunk ?? 2000);
-    if (this.head < this.queue.length) this.scheduled = this.opts.scheduler.schedule(() => this.tick(), 0);
+    if (this.queue.length > 0) this.scheduled = this.opts.scheduler.schedule(() => this.tick(), 0);
   }
 
   private routeChunk(max: number): void {
-    const end = Math.min(this.queue.length, this.head + max);
-    for (; this.head < end; this.head++) {
-      const o = this.queue[this.head]!;
+    for (const o of this.queue.take(max)) {
       try {
         this.route(o);
         this.stats_.routed += 1;
@@ -89,13 +86,6 @@ export class ObservationBus {
       } catch (err) {
         this.opts.onSinkError?.(err, o);
       }
-    }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
     }
   }
 

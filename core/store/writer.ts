@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { asyncScheduler, interval, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Sample, Store, StoredEvent } from './port.js';
-import { BoundedQueue } from './bounded-queue.js';
+import { BoundedQueue } from '../util/bounded-queue.js';
 import { checkEvents, checkSamples } from './validate.js';
 
 export interface StoreWriterOptions {

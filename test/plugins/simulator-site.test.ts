@@ -94,7 +94,7 @@ describe('simulator: generated site', () => {
     expect(withRec.site).to.equal(undefined);
     expect(withRec.recordings[0].name).to.equal('acano');
     expect(withRec.recordings[0].path).to.match(/\/acano\.snmprec$/);
-    for (const host of ['0.0.0.0', '10.0.0.1', '192.168.1.1', '::', 'example.com']) {
+    for (const host of ['0.0.0.0', '198.18.0.1', '203.0.113.7', '::', 'example.com']) {
       expect(() => resolveConfig({ host }), host).to.throw(/host/);
     }
     expect(resolveConfig({ host: '127.0.0.2' }).host).to.equal('127.0.0.2');

@@ -8,16 +8,8 @@ import type { EventFilter, Sample, SeriesPoint, StoredEvent } from '../../../cor
 import type { TopologySnapshot } from '../../../core/topology/types.js';
 
 /** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../../plugins/sdk/testkit/live.js';
+export { rng };
 
 /** A recent hour boundary two hours ago: recent enough that no adapter's default retention drops it. */
 export function baseTime(): number {

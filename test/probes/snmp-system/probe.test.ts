@@ -135,7 +135,7 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
   });
 
   it('never takes a bare IP sysName as the identity', () => {
-    snmp.setValue(HOST, SNMPv2_MIB.sysName, { type: 'OctetString', value: Buffer.from('10.1.2.3') });
+    snmp.setValue(HOST, SNMPv2_MIB.sysName, { type: 'OctetString', value: Buffer.from('198.51.100.3') });
     const run = runProbe(kind, { host: HOST }, { clock, clients: { snmp }, name: 'edge-7' });
     run.advance(10);
     expect(run.of('state')[0].entity).to.equal('node:edge-7');

@@ -119,7 +119,7 @@ describe('net-snmp varbind conversion and OID order', () => {
     expect(fromNetSnmp({ oid: '1', type: 4, value: Buffer.from('abc') }).value).to.deep.equal(Buffer.from('abc'));
     expect(fromNetSnmp({ oid: '1', type: 67, value: 123 })).to.deep.include({ type: 'TimeTicks', value: 123 });
     expect(fromNetSnmp({ oid: '1', type: 1, value: true })).to.deep.include({ type: 'Integer', value: 1 });
-    expect(fromNetSnmp({ oid: '1', type: 64, value: '10.0.0.1' })).to.deep.include({ type: 'IpAddress', value: '10.0.0.1' });
+    expect(fromNetSnmp({ oid: '1', type: 64, value: '198.51.100.1' })).to.deep.include({ type: 'IpAddress', value: '198.51.100.1' });
     for (const [t, name] of [[128, 'NoSuchObject'], [129, 'NoSuchInstance'], [130, 'EndOfMibView'], [5, 'Null']] as const) {
       expect(fromNetSnmp({ oid: '1', type: t, value: null })).to.deep.equal({ oid: '1', type: name, value: null });
     }

@@ -1,7 +1,7 @@
 /** BoundedQueue against a plain-array model, over random push/take/giveBack sequences. */
 import { expect } from 'chai';
-import { BoundedQueue } from '../../../core/store/bounded-queue.js';
-import { rng } from './contract-helpers.js';
+import { BoundedQueue } from '../../../core/util/bounded-queue.js';
+import { rng } from '../store/contract-helpers.js';
 
 describe('BoundedQueue', () => {
   it('behaves like an array that drops its oldest items past the capacity', () => {

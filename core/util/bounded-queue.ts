@@ -23,6 +23,16 @@ export class BoundedQueue<T> {
     this.items.push(item);
   }
 
+  /**
+   * Appends unless the queue already holds `limit` items (default: the capacity); a refused
+   * item is not counted here (the caller knows why it refused). Returns whether it was kept.
+   */
+  offer(item: T, limit = this.capacity): boolean {
+    if (this.length >= Math.min(limit, this.capacity)) return false;
+    this.items.push(item);
+    return true;
+  }
+
   /** Removes and returns up to `n` items from the front (oldest first). */
   take(n: number): T[] {
     const count = Math.min(n, this.length);
