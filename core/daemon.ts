@@ -107,7 +107,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     const perSource: Record<string, { down: number; up: number }> = {};
     const siteOf: Record<string, string> = {};
     for (const p of config.probes) {
-      if (p.hysteresis) perSource[`${p.kind}/${p.name}`] = { ...config.correlation.hysteresis, ...p.hysteresis };
+      perSource[`${p.kind}/${p.name}`] = p.hysteresis; // the loader fills it from correlation.hysteresis
       if (p.site) siteOf[`${p.kind}/${p.name}`] = p.site;
     }
     const correlator = new Correlator(

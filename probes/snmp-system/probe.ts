@@ -92,7 +92,7 @@ function usableSysName(name: string): string | undefined {
 
 function nodeFacts(name: string, host: string, sys: SystemGroup): NodeFacts {
   const attrs: Record<string, unknown> = {};
-  for (const key of ['sysDescr', 'sysObjectID', 'sysLocation', 'sysContact'] as const) {
+  for (const key of ['sysName', 'sysDescr', 'sysObjectID', 'sysLocation', 'sysContact'] as const) {
     if (sys[key]) attrs[key] = sys[key];
   }
   return { name, kind: classifyNode(sys.sysObjectID, sys.sysDescr), address: host, attrs };
@@ -126,7 +126,8 @@ export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<Snmp
         entity = nodeId(target.identity ?? usableSysName(sys.sysName) ?? ctx.name);
         if (placeholder && placeholder !== entity) out.push({ kind: 'topology', at, entity: placeholder, element: 'gone' });
       }
-      const facts = nodeFacts(usableSysName(sys.sysName) ?? target.identity ?? ctx.name, target.host, sys);
+      // A configured identity is the name the user gave the device; sysName stays in attrs.
+      const facts = nodeFacts(target.identity ?? usableSysName(sys.sysName) ?? ctx.name, target.host, sys);
       const factsKey = JSON.stringify(facts);
       if (factsKey !== lastFacts) {
         lastFacts = factsKey;
