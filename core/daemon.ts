@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
-import { VigieError, type Plugin, type SharedClients } from '../plugins/sdk/index.js';
+import { VigieError, createPollRequests, type Plugin, type SharedClients } from '../plugins/sdk/index.js';
 import { createSnmpClient } from '../plugins/sdk/snmp/net-snmp-client.js';
 import { ObservationBus } from './bus/bus.js';
 import { loadConfig, type KindSchemas } from './config/load.js';
@@ -154,7 +154,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
     const snmp = createSnmpClient({ log: log.child({ module: 'snmp' }) });
     cleanups.push(() => snmp.close());
-    const clients: SharedClients = { snmp };
+    const clients: SharedClients = { snmp, poll: createPollRequests() };
     const hostDeps = { registry, clients, scheduler, log, metrics };
     const spec = (kind: string, name: string, cfg: unknown, intervalMs?: number, enabled?: boolean): InstanceSpec => ({ kind, name, config: cfg, intervalMs, enabled });
     const services: Subscription = bus.attach(runInstances('service', config.services.map((s) => spec(s.kind, s.name, s.config)), hostDeps));

@@ -9,4 +9,5 @@ export * from './plugin.js';
 export * from './rate.js';
 export * from './threshold.js';
 export * from './snmp/types.js';
+export * from './poll-requests.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -12,6 +12,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Observation } from './observation.js';
 import type { SnmpClient } from './snmp/types.js';
+import type { PollRequests } from './poll-requests.js';
 import { VigieError } from './errors.js';
 
 /** The SDK version this package provides; plugins declare a semver range against it. */
@@ -20,6 +21,8 @@ export const SDK_VERSION = '1.0.0';
 /** Protocol clients shared by every probe of the daemon (pooled sockets, limits). */
 export interface SharedClients {
   snmp: SnmpClient;
+  /** Ask other probes to poll an entity now (e.g. after a trap); listen for such requests. */
+  poll: PollRequests;
 }
 
 export interface ProbeContext<C = unknown> {
