@@ -12,6 +12,7 @@ import { ObservationBus } from './bus/bus.js';
 import { loadConfig, type KindSchemas } from './config/load.js';
 import type { VigieConfig } from './config/schema.js';
 import { Correlator } from './correlation/correlator.js';
+import { discoveryInstances } from './discovery/daemon.js';
 import { EventFeedBuffer } from './events/feed.js';
 import { runInstances, type InstanceSpec } from './host/host.js';
 import { PluginRegistry, REPO_ROOT } from './host/registry.js';
@@ -156,9 +157,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     cleanups.push(() => snmp.close());
     const clients: SharedClients = { snmp, poll: createPollRequests() };
     const hostDeps = { registry, clients, scheduler, log, metrics };
+    // Discovery (core/discovery/): a periodic LLDP/CDP crawl as an internal service, when `discovery:` is configured (checked here, before anything runs).
+    const discovery$ = discoveryInstances(config.discovery, hostDeps);
     const spec = (kind: string, name: string, cfg: unknown, intervalMs?: number, enabled?: boolean): InstanceSpec => ({ kind, name, config: cfg, intervalMs, enabled });
     const services: Subscription = bus.attach(runInstances('service', config.services.map((s) => spec(s.kind, s.name, s.config)), hostDeps));
     const probes: Subscription = bus.attach(runInstances('probe', config.probes.map((p) => spec(p.kind, p.name, p.target, p.intervalMs, p.enabled)), hostDeps));
+    const discovery: Subscription | undefined = discovery$ && bus.attach(discovery$);
 
     let savedSeq = saved?.seq ?? -1;
     const saveTopology = async () => {
@@ -196,6 +200,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       saver.unsubscribe();
       gauges.unsubscribe();
       await step('stop probes', () => probes.unsubscribe());
+      await step('stop discovery', () => discovery?.unsubscribe());
       await step('stop services', () => services.unsubscribe());
       await step('drain correlation', () => bus.drain());
       await step('flush store', async () => {

@@ -143,6 +143,36 @@ export function buildConfigSchema<F extends boolean>(input: F) {
     }, strict), { default: [] })),
   }, { ...strict, default: {}, description: 'Nodes and links declared by hand (discovery adds to them)' });
 
+  // Periodic LLDP/CDP discovery (core/discovery/); absent = off.
+  const Discovery = Type.Object({
+    seeds: Type.Array(Type.String({ minLength: 1, description: 'HOST[:PORT] of an agent to start from (default port 161)' }), {
+      minItems: 1, description: 'Agents the crawl starts from; each must lie inside allow',
+    }),
+    allow: Type.Array(Type.String({ minLength: 1, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$', description: 'IPv4 or IPv6 CIDR, e.g. 198.18.0.0/15' }), {
+      minItems: 1, description: 'The only networks discovery may contact; a neighbour outside them is shown, never polled',
+    }),
+    version: filled(StringEnum(['1', '2c', '3'] as const, { default: '2c', description: 'SNMP version' })),
+    community: Type.Optional(Type.String({ minLength: 1, description: 'v1/v2c community (secret; default public)' })),
+    v3: Type.Optional(Type.Object({
+      user: Type.String({ minLength: 1, description: 'USM user name' }),
+      level: Type.Optional(StringEnum(['noAuthNoPriv', 'authNoPriv', 'authPriv'] as const, { description: 'Default: from the keys given' })),
+      authProtocol: Type.Optional(StringEnum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const, { description: 'Default sha' })),
+      authKey: Type.Optional(Type.String({ minLength: 8, description: 'Authentication pass phrase (secret)' })),
+      privProtocol: Type.Optional(StringEnum(['des', 'aes', 'aes256b', 'aes256r'] as const, { description: 'Default aes' })),
+      privKey: Type.Optional(Type.String({ minLength: 8, description: 'Privacy pass phrase (secret)' })),
+    }, strict)),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: "UDP port of agents reached through an advertised address; default: the first seed's port" })),
+    map: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
+      description: 'Neighbour sysName or chassis id → HOST[:PORT] to reach it at (instead of the address it advertises)',
+    })),
+    ...durationKey(input, 'interval', { default: '1h', description: 'Time between two crawls' }),
+    depth: filled(Type.Integer({ minimum: 0, maximum: 100, default: 10, description: 'Hops followed from the seeds' })),
+    concurrency: filled(Type.Integer({ minimum: 1, maximum: 256, default: 8, description: 'Agents read at once' })),
+    ...durationKey(input, 'timeout', { default: '2s', description: 'Per SNMP request' }),
+    retries: filled(Type.Integer({ minimum: 0, maximum: 10, default: 1, description: 'Retransmissions per SNMP request' })),
+    ...durationKey(input, 'deviceTimeout', { default: '30s', description: 'Time for one agent to answer in full' }),
+  }, { ...strict, description: 'Periodic LLDP/CDP discovery: nodes and links on the map, vanished links removed' });
+
   return Type.Object({
     server: filled(Server),
     log: filled(Log),
@@ -155,6 +185,7 @@ export function buildConfigSchema<F extends boolean>(input: F) {
     services: filled(Type.Array(Service, { default: [] })),
     probes: filled(Type.Array(Probe, { default: [] })),
     topology: filled(Topology),
+    discovery: Type.Optional(Discovery),
   }, { ...strict, title: 'Vigie configuration' });
 }
 

@@ -7,7 +7,11 @@ import { existsSync } from 'node:fs';
 const NEEDED = {
   snmpd: '/usr/sbin/snmpd',
   snmp: '/usr/bin/snmpbulkwalk',
+  lldpd: '/usr/sbin/lldpd',
+  iproute2: '/usr/sbin/ip',
 };
+
+ensureSnmpsim();
 
 const missing = Object.entries(NEEDED).filter(([, file]) => !existsSync(file)).map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
@@ -31,3 +35,30 @@ if (r.status !== 0) {
 }
 // Debian starts snmpd as a service on install; the tests run their own on other ports.
 spawnSync('sh', ['-c', 'command -v service >/dev/null && service snmpd stop || true'], { stdio: 'ignore' });
+
+/**
+ * snmpsim (PyPI) replays recorded devices (test/setup/snmpsim.ts). It runs as `nobody`, so it lives
+ * in a virtualenv under /opt made with Debian's python3 (a pyenv under /root would be unreadable).
+ * As root it is created when missing; otherwise the command is printed (the suite skips, or fails in CI).
+ */
+function ensureSnmpsim() {
+  const venv = process.env.VIGIE_SNMPSIM_VENV ?? '/opt/vigie-snmpsim';
+  if (existsSync(`${venv}/bin/snmpsim-command-responder`)) return;
+  const pkgs = ['snmpsim==1.2.2', 'pysnmp==7.1.30', 'pysmi==2.0.0'];
+  const how = `apt-get install -y python3-venv && /usr/bin/python3 -m venv ${venv} && ${venv}/bin/pip install ${pkgs.join(' ')} && chmod -R a+rX ${venv}`;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const fail = (why) => {
+    console.error(`snmpsim is not installed (${why}); as root run:\n  ${how}`);
+    if (process.env.CI) process.exit(1);
+  };
+  if (!root) return fail('not root');
+  console.log(`installing snmpsim into ${venv}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status === 0;
+  const hasVenv = () => spawnSync('/usr/bin/python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0;
+  const aptVenv = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'python3-venv']);
+  if (!hasVenv() && !aptVenv() && !(run('apt-get', ['update']) && aptVenv())) return fail('apt-get install python3-venv failed');
+  if (!run('/usr/bin/python3', ['-m', 'venv', venv])) return fail('python3 -m venv failed');
+  if (!run(`${venv}/bin/pip`, ['install', '-q', '--disable-pip-version-check', ...pkgs])) return fail('pip install failed');
+  run('chmod', ['-R', 'a+rX', venv]);
+}

@@ -9,7 +9,8 @@
  *   and `start()` (runs it again on the same port and directory: sysUpTime starts over,
  *   snmpEngineBoots goes up, like a reboot);
  * - the agent serves the community (default `public`, read-only, from 127.0.0.1 only) and,
- *   when `v3` is given, one SNMPv3 authPriv user with SHA authentication and AES privacy;
+ *   when `v3` is given, one SNMPv3 authPriv user with SHA authentication and AES privacy (or
+ *   the protocols it names; `v3Users` adds more users, e.g. SHA-256 + AES);
  * - every agent started here is killed when the test process exits, whatever the outcome;
  * - when `/usr/sbin/snmpd` is missing it rejects with `PeerUnavailableError`; use
  *   `startSnmpdOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
@@ -28,11 +29,24 @@ export interface SnmpdOptions {
   port?: number;
   /** Read-only community (default `public`). */
   community?: string;
-  /** One authPriv user (SHA + AES). Keys need at least 8 characters. */
-  v3?: { user: string; authKey: string; privKey: string };
+  /** One authPriv user (SHA + AES unless told). Keys need at least 8 characters. */
+  v3?: SnmpdV3User;
+  /** More authPriv users (e.g. one per authentication protocol). */
+  v3Users?: SnmpdV3User[];
   sysName?: string;
   sysLocation?: string;
   sysContact?: string;
+}
+
+/** An SNMPv3 user as snmpd's `createUser` takes it. */
+export interface SnmpdV3User {
+  user: string;
+  authKey: string;
+  privKey: string;
+  /** snmpd's name: `SHA` (default), `SHA-224`, `SHA-256`, `SHA-384`, `SHA-512`, `MD5`. */
+  authProtocol?: 'MD5' | 'SHA' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+  /** snmpd's name: `AES` (default, AES-128), `DES`, `AES-192`, `AES-256` (Blumenthal key extension). */
+  privProtocol?: 'AES' | 'DES' | 'AES-192' | 'AES-256';
 }
 
 export interface SnmpdHandle {
@@ -98,9 +112,9 @@ function configText(opts: SnmpdOptions): string {
     'sysServices 72',
     'dontLogTCPWrappersConnects yes',
   ];
-  if (opts.v3) {
-    lines.push(`createUser ${opts.v3.user} SHA ${quote(opts.v3.authKey)} AES ${quote(opts.v3.privKey)}`);
-    lines.push(`rouser ${opts.v3.user} priv`);
+  for (const u of [...(opts.v3 ? [opts.v3] : []), ...(opts.v3Users ?? [])]) {
+    lines.push(`createUser ${u.user} ${u.authProtocol ?? 'SHA'} ${quote(u.authKey)} ${u.privProtocol ?? 'AES'} ${quote(u.privKey)}`);
+    lines.push(`rouser ${u.user} priv`);
   }
   return `${lines.join('\n')}\n`;
 }

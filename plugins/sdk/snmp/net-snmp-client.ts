@@ -9,23 +9,36 @@
  * - `get`: exceptions (noSuchObject/noSuchInstance/endOfMibView, and v1's noSuchName) come back
  *   as varbinds with value null, never as errors.
  * - `walk`: GETBULK on v2c/v3, GETNEXT on v1, ends as `walkSubtree` says (no hang on a looping
- *   agent).
+ *   agent). `walkColumns` (see `ColumnWalker` in `walk.ts`) walks several table columns with one
+ *   multi-OID GETBULK per round (v1: one GETNEXT walk per column, in turn).
+ * - Adaptive max-repetitions, remembered per session (that is, per target): a GETBULK answered
+ *   `tooBig` is retried at once with half the repetitions, one that times out is retried with
+ *   half (twice at most); the smaller size sticks for later walks and grows back after successes
+ *   (`AdaptiveRepetitions` in `walk.ts`).
  * - Failures arrive through the observable: `E_SNMP_TIMEOUT` when the agent did not answer
  *   within the timeout and retries, `E_SNMP` otherwise. Messages never carry a community or key.
  * - At most `concurrency` requests in flight across all targets, and at most
- *   `perTargetConcurrency` for one target, so a slow agent holds only its share of slots, each
- *   for at most its own timeout.
+ *   `perTargetConcurrency` for one target, targets served in turn; a target whose request timed
+ *   out is held to one request at a time until it answers again, so a dead agent holds one slot,
+ *   each time for at most its own timeout.
  * - `close()` closes every socket; requests in flight fail with `E_SNMP`, later ones too.
  */
 import { createHash } from 'node:crypto';
 import snmp from 'net-snmp';
 import type { Logger } from 'pino';
-import { Observable, catchError, defer, map, of, throwError } from 'rxjs';
+import { Observable, catchError, concatMap, defer, from, map, of, tap, throwError, toArray } from 'rxjs';
 import { VigieError } from '../errors.js';
 import type { SnmpClient, SnmpSession, SnmpTarget, Varbind } from './types.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { fromNetSnmp, type RawVarbind } from './net-snmp-varbind.js';
-import { walkSubtree } from './walk.js';
+import {
+  AdaptiveRepetitions,
+  walkColumnsLoop,
+  walkSubtree,
+  withAdaptiveRepetitions,
+  type ColumnWalker,
+  type RequestFailure,
+} from './walk.js';
 
 export interface SnmpClientOptions {
   /** Max requests in flight across every target (default 64). */
@@ -38,6 +51,7 @@ export interface SnmpClientOptions {
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_RETRIES = 1;
 const DEFAULT_MAX_REPETITIONS = 25;
+const TOO_BIG = 1;
 const NO_SUCH_NAME = 2;
 
 type Callback<R> = (err: Error | null, res?: R) => void;
@@ -93,10 +107,19 @@ function openRaw(t: ResolvedTarget): snmp.Session {
   return snmp.createV3Session(t.host, user, { ...common, version: snmp.Version3 });
 }
 
-class NetSnmpSession implements SnmpSession {
+/** What went wrong with a request, for the adaptive max-repetitions. */
+function failureKind(e: unknown): RequestFailure {
+  if (!(e instanceof VigieError)) return 'other';
+  if (e.code === 'E_SNMP_TIMEOUT') return 'timeout';
+  return e.details?.status === TOO_BIG ? 'tooBig' : 'other';
+}
+
+class NetSnmpSession implements SnmpSession, ColumnWalker {
   private raw?: snmp.Session;
   private readonly where: string;
   private readonly secrets: string[];
+  /** The max-repetitions this agent copes with, learnt across walks. */
+  readonly repetitions = new AdaptiveRepetitions({ initial: DEFAULT_MAX_REPETITIONS });
 
   constructor(
     private readonly target: ResolvedTarget,
@@ -117,22 +140,44 @@ class NetSnmpSession implements SnmpSession {
   }
 
   walk(root: string, opts?: { maxRepetitions?: number }): Observable<Varbind[]> {
-    const reps = Math.max(1, opts?.maxRepetitions ?? DEFAULT_MAX_REPETITIONS);
-    const onLoop = (cursor: string, next: string): void =>
-      this.log?.warn({ agent: this.where, root, cursor, next }, 'SNMP agent returned a non-increasing OID; walk stopped');
-    const step =
-      this.target.version === '1'
-        ? (cursor: string) =>
-            this.call<RawVarbind[]>((raw, cb) => raw.getNext([cursor], cb)).pipe(
-              map((vbs) => vbs.map(fromNetSnmp)),
-              // v1 signals the end of the MIB view with noSuchName.
-              catchError((e) => (e instanceof VigieError && e.details?.status === NO_SUCH_NAME ? of([]) : throwError(() => e))),
-            )
-        : (cursor: string) =>
-            this.call<(RawVarbind | RawVarbind[])[]>((raw, cb) => raw.getBulk([cursor], 0, reps, cb)).pipe(
-              map((cols) => (cols.flat() as RawVarbind[]).map(fromNetSnmp)),
-            );
-    return walkSubtree(root, step, onLoop);
+    const onLoop = this.loopLogger(root);
+    if (this.target.version === '1') return walkSubtree(root, (cursor) => this.getNextV1(cursor), onLoop);
+    return walkSubtree(root, (cursor) => this.bulk([cursor], opts?.maxRepetitions).pipe(map((cols) => cols[0] ?? [])), onLoop);
+  }
+
+  walkColumns(roots: string[], opts?: { maxRepetitions?: number }): Observable<Varbind[][]> {
+    if (this.target.version === '1') {
+      return from(roots).pipe(
+        concatMap((root) => this.walk(root)),
+        toArray(),
+      );
+    }
+    return walkColumnsLoop(roots, (cursors) => this.bulk(cursors, opts?.maxRepetitions), this.loopLogger(roots.join(',')));
+  }
+
+  /** One GETBULK of `cursors` (no non-repeaters), sized adaptively; the rows that follow each cursor. */
+  private bulk(cursors: string[], wanted: number | undefined): Observable<Varbind[][]> {
+    return withAdaptiveRepetitions(
+      this.repetitions,
+      wanted,
+      (reps) =>
+        this.call<(RawVarbind | RawVarbind[])[]>((raw, cb) => raw.getBulk(cursors, 0, reps, cb)).pipe(
+          map((cols) => cols.map((c) => (Array.isArray(c) ? c : [c]).map(fromNetSnmp))),
+        ),
+      failureKind,
+    );
+  }
+
+  /** v1 GETNEXT step; v1 signals the end of the MIB view with noSuchName. */
+  private getNextV1(cursor: string): Observable<Varbind[]> {
+    return this.call<RawVarbind[]>((raw, cb) => raw.getNext([cursor], cb)).pipe(
+      map((vbs) => vbs.map(fromNetSnmp)),
+      catchError((e) => (e instanceof VigieError && e.details?.status === NO_SUCH_NAME ? of([]) : throwError(() => e))),
+    );
+  }
+
+  private loopLogger(root: string): (cursor: string, next: string) => void {
+    return (cursor, next) => this.log?.warn({ agent: this.where, root, cursor, next }, 'SNMP agent returned a non-increasing OID; walk stopped');
   }
 
   /** Closes the socket; the next request opens a new one unless the client is closed. */
@@ -167,32 +212,40 @@ class NetSnmpSession implements SnmpSession {
 
   /** One request through the limiter; the callback's outcome goes to the subscriber, once. */
   private call<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void): Observable<R> {
-    return this.limiter.run(
-      this.key,
-      () =>
-        new Observable<R>((subscriber) => {
-          let live = true;
-          const cb: Callback<R> = (err, res) => {
-            if (!live) return;
-            live = false;
-            if (err) subscriber.error(this.toVigieError(err));
-            else {
-              subscriber.next(res as R);
-              subscriber.complete();
-            }
-          };
-          try {
-            if (this.isClosed()) throw new VigieError('E_SNMP', `the SNMP client is closed (request to ${this.where})`);
-            invoke(this.open(), cb);
-          } catch (e) {
-            cb(e instanceof Error ? e : new Error(String(e)));
-          }
-          // net-snmp cannot withdraw one request: an abandoned one is ignored and ends at its timeout.
-          return () => {
-            live = false;
-          };
+    return this.limiter
+      .run(this.key, () => this.send(invoke))
+      .pipe(
+        // A target that times out is held to one request at a time until it answers again.
+        tap({
+          next: () => this.limiter.restrict(this.key),
+          error: (e: unknown) => this.limiter.restrict(this.key, failureKind(e) === 'timeout' ? 1 : undefined),
         }),
-    );
+      );
+  }
+
+  private send<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void): Observable<R> {
+    return new Observable<R>((subscriber) => {
+      let live = true;
+      const cb: Callback<R> = (err, res) => {
+        if (!live) return;
+        live = false;
+        if (err) subscriber.error(this.toVigieError(err));
+        else {
+          subscriber.next(res as R);
+          subscriber.complete();
+        }
+      };
+      try {
+        if (this.isClosed()) throw new VigieError('E_SNMP', `the SNMP client is closed (request to ${this.where})`);
+        invoke(this.open(), cb);
+      } catch (e) {
+        cb(e instanceof Error ? e : new Error(String(e)));
+      }
+      // net-snmp cannot withdraw one request: an abandoned one is ignored and ends at its timeout.
+      return () => {
+        live = false;
+      };
+    });
   }
 
   private open(): snmp.Session {
