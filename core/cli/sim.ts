@@ -21,6 +21,7 @@ import type { SendTrapOptions } from '../../plugins/simulator/traps.js';
 export interface SimOptions {
   switches: string;
   ports: string;
+  routers: string;
   basePort: string;
   host: string;
   community: string;
@@ -95,7 +96,7 @@ export async function runSim(o: SimOptions): Promise<void> {
     host: o.host,
     basePort: Number(o.basePort),
     community: o.community,
-    site: { switches: Number(o.switches), portsPerSwitch: Number(o.ports) },
+    site: { switches: Number(o.switches), portsPerSwitch: Number(o.ports), routers: Number(o.routers) },
     ...(o.recording?.length ? { recordings: o.recording.map((file) => ({ file })) } : {}),
   };
   const errors = validateValue(kind.configSchema, config, { file: 'vigie sim', basePath: 'config' });

@@ -7,7 +7,7 @@
  *   packet is sent; afterwards an address is contacted only when it lies inside `allow`: a
  *   neighbour whose addresses are all outside (or that has none) is never contacted and appears
  *   as an unpolled node, with its reason;
- * - a neighbour whose identity (chassis id or sysName) is already polled or queued is not
+ * - a neighbour whose identity (its node id, see graph.ts) is already polled or queued is not
  *   contacted again; an address (host:port) is contacted at most once;
  * - neighbours are followed up to `depth` hops from a seed; at most `concurrency` agents are read
  *   at once, and each has `deviceTimeoutMs` to answer in full (a slow agent fails alone);
@@ -21,7 +21,7 @@ import { EMPTY, asyncScheduler, catchError, concat, defer, expand, filter, from,
 import { VigieError, type SnmpClient, type SnmpTarget } from '../../plugins/sdk/index.js';
 import type { AllowList } from './cidr.js';
 import { readDevice } from './device.js';
-import { buildTopology, identityKeys, type PolledRecord } from './graph.js';
+import { aliasesOf, buildTopology, type PolledRecord } from './graph.js';
 import type { DeviceReport, DiscoveredTopology, Endpoint, Neighbour } from './types.js';
 
 export interface CrawlOptions {
@@ -51,7 +51,7 @@ interface Job {
   type: 'job';
   endpoint: Endpoint;
   depth: number;
-  /** Identity keys of the neighbour that led here (none for a seed). */
+  /** Node id of the neighbour that led here (none for a seed or an unidentified neighbour). */
   keys: string[];
 }
 
@@ -86,7 +86,7 @@ export function crawl(snmp: SnmpClient, opts: CrawlOptions): Observable<CrawlUpd
     const mapped = new Map(Object.entries(opts.map ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
     const visited = new Set<string>();
-    const handled = new Set<string>(); // identity keys polled or queued
+    const handled = new Set<string>(); // node ids polled or queued
     const reasons = new Map<string, string>();
     const polled: PolledRecord[] = [];
     const contacted: string[] = [];
@@ -107,13 +107,13 @@ export function crawl(snmp: SnmpClient, opts: CrawlOptions): Observable<CrawlUpd
 
     /** The next job a neighbour calls for, if any (recording why not otherwise). */
     const follow = (n: Neighbour, depth: number): Job | undefined => {
-      const keys = identityKeys(n);
+      const keys = n.node ? [n.node] : [];
       if (keys.some((k) => handled.has(k))) return undefined;
       if (depth > maxDepth) {
         because(keys, `beyond the depth limit (${maxDepth})`);
         return undefined;
       }
-      const override = [n.sysName, n.chassisId].map((k) => k && mapped.get(k.toLowerCase())).find((e) => e);
+      const override = [n.name, n.sysName, n.chassisId].map((k) => k && mapped.get(k.toLowerCase())).find((e) => e);
       const candidates = override ? [override] : n.addresses.map((host) => ({ host, port: neighbourPort }));
       if (candidates.length === 0) {
         because(keys, 'no management address');
@@ -132,7 +132,7 @@ export function crawl(snmp: SnmpClient, opts: CrawlOptions): Observable<CrawlUpd
     const onReport = (j: Job, report: DeviceReport): (Job | CrawlUpdate)[] => {
       done++;
       polled.push({ endpoint: j.endpoint, report });
-      for (const k of [...identityKeys(report), ...j.keys]) handled.add(k);
+      for (const k of [...aliasesOf(report), ...j.keys]) handled.add(k);
       const next = report.neighbours.map((n) => follow(n, j.depth + 1)).filter((x): x is Job => x !== undefined);
       if (!report.complete) failures.push({ address: endpointText(j.endpoint), reason: 'answered, but a neighbour table could not be read in full' });
       const update: CrawlUpdate = {
@@ -153,7 +153,7 @@ export function crawl(snmp: SnmpClient, opts: CrawlOptions): Observable<CrawlUpd
       defer(() => {
         contacted.push(endpointText(j.endpoint));
         const session = snmp.session({ ...opts.agent, host: j.endpoint.host, port: j.endpoint.port });
-        return readDevice(session).pipe(
+        return readDevice(session, j.endpoint.host).pipe(
           timeout({
             first: deviceTimeoutMs,
             scheduler,

@@ -2,17 +2,23 @@
  * `buildTopology(records)`: turns what the crawl read (device reports, why some neighbours were
  * not polled) into nodes and links. Pure: no I/O, so identity and link matching are tested alone.
  *
- * Identity: a node is keyed by its LLDP chassis id and by its sysName (case-insensitive); two
- * reports (or a report and a neighbour row) sharing either key are one node, so a device reached
- * through two addresses is one node. Its id is `nodeId(sysName)`, else `nodeId(chassis id)`, else
- * (a polled agent that gives neither) `nodeId(address)`.
+ * Identity is the SDK's (plugins/sdk/snmp/device/identity.ts): a polled device's node id is
+ * `deviceIdentity` (sysName, else LLDP chassis id, else the address it was polled at), and two
+ * reports with the same device key (`chassis:<id>`, else `sys:<sysName>|<sysObjectID>`) or the
+ * same node id are one node, so a device reached through two addresses is one node. A neighbour
+ * is `neighbourIdentity` (sysName, else chassis id); one that names a polled device by its other
+ * identity (its chassis id while polled under its sysName) is that polled node (`aliasesOf`).
  *
- * Links: each neighbour row of a polled device is one end-to-end link; the same link seen from
- * both ends is one link. When both ends were polled, each end is named by its own device (the
- * row on the far side whose port aliases match), so names agree with that device's ifName.
+ * Links are each polled device's links as the switch kind computes them (`neighbourView`),
+ * their ends moved to the polled node they name; the same link seen from both ends is one link.
+ * When both ends were polled and the far device names its own port otherwise than this side's
+ * LLDP says, the far end takes the far device's own name: the one link of the far device back
+ * to this port, else its port whose MAC is the port id LLDP gave (lldpd's default), so names
+ * agree with each device's ifName.
  */
-import { nodeId, normaliseIdentity } from '../../plugins/sdk/index.js';
-import type { DeviceReport, DiscoveredLink, DiscoveredNode, DiscoveredTopology, Endpoint, Neighbour, NeighbourProtocol } from './types.js';
+import type { EntityId, LinkEnd as PortEnd } from '../../plugins/sdk/index.js';
+import { neighbourIdentity } from '../../plugins/sdk/snmp/device/identity.js';
+import type { DeviceReport, DiscoveredLink, DiscoveredNode, DiscoveredTopology, Endpoint, LinkEnd, NeighbourProtocol } from './types.js';
 
 export interface PolledRecord {
   endpoint: Endpoint;
@@ -21,124 +27,120 @@ export interface PolledRecord {
 
 export interface CrawlRecords {
   polled: PolledRecord[];
-  /** Why a neighbour was not polled, by identity key (`identityKeys`). */
-  reasons: Map<string, string>;
+  /** Why a neighbour was not polled, by its node id. */
+  reasons: Map<EntityId, string>;
   contacted: string[];
   failures: { address: string; reason: string }[];
 }
 
-const BARE_IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*)$/i;
-
-/** sysName when it can name a node (not empty, not a bare address). */
-export function usableName(name: string | undefined): string | undefined {
-  const n = name?.trim();
-  return n && !BARE_IP.test(n) ? n : undefined;
-}
-
-/** The keys that identify a device: `c:<chassis id>`, `n:<sysName>`. */
-export function identityKeys(x: { chassisId?: string; sysName?: string }): string[] {
-  const keys: string[] = [];
-  if (x.chassisId) keys.push(`c:${x.chassisId.toLowerCase()}`);
-  const name = usableName(x.sysName);
-  if (name) keys.push(`n:${normaliseIdentity(name)}`);
-  return keys;
+/** Every node id a polled device may be known by: its own, and what its sysName or chassis id make of it as a neighbour. */
+export function aliasesOf(r: Pick<DeviceReport, 'identity' | 'sysName' | 'chassisId'>): EntityId[] {
+  const ids = [r.identity.node, neighbourIdentity({ sysName: r.sysName })?.node, neighbourIdentity({ chassisId: r.chassisId })?.node];
+  return [...new Set(ids.filter((x): x is EntityId => x !== undefined))];
 }
 
 interface NodeBuilder {
   node: DiscoveredNode;
-  rows: { row: Neighbour; to: NodeBuilder }[];
+  /** Its links, ends resolved (`a` its own end). */
+  links: { a: LinkEnd; b: LinkEnd; protocol: NeighbourProtocol }[];
+  /** Its ports by MAC (lower case). */
+  macs: Map<string, string>;
 }
 
 const PROTOCOL_ORDER: NeighbourProtocol[] = ['lldp', 'cdp'];
 
-const intersects = (a: string[], b: string[]): boolean => a.some((x) => b.includes(x));
+/** The port name inside a port id (`port:<node>/<name>`). */
+function portName(end: PortEnd): string | undefined {
+  if (!end.port) return undefined;
+  const prefix = `port:${end.node.slice(5)}/`;
+  return end.port.startsWith(prefix) ? end.port.slice(prefix.length) : undefined;
+}
 
 export function buildTopology(records: CrawlRecords): DiscoveredTopology {
   const byKey = new Map<string, NodeBuilder>();
-  const builders: NodeBuilder[] = [];
-  const register = (b: NodeBuilder, keys: string[]) => {
-    for (const k of keys) if (!byKey.has(k)) byKey.set(k, b);
-  };
-  const find = (keys: string[]) => keys.map((k) => byKey.get(k)).find((b) => b !== undefined);
+  const byAlias = new Map<EntityId, NodeBuilder>();
+  const polled: [PolledRecord, NodeBuilder][] = [];
   const addAddress = (n: DiscoveredNode, a: string) => {
     if (!n.addresses.includes(a)) n.addresses.push(a);
   };
 
-  // 1. Polled devices, merged by identity.
-  const polled: [PolledRecord, NodeBuilder][] = [];
+  // 1. Polled devices, merged by device key or node id.
   for (const rec of records.polled) {
     const r = rec.report;
-    const keys = identityKeys(r);
-    let b = find(keys);
+    const key = r.identity.key;
+    let b = (key ? byKey.get(key) : undefined) ?? byAlias.get(r.identity.node);
     if (!b) {
-      const name = usableName(r.sysName) ?? r.chassisId ?? rec.endpoint.host;
       b = {
         node: {
-          id: nodeId(name), name, kind: r.kind, address: rec.endpoint.host, port: rec.endpoint.port, polled: true,
+          id: r.identity.node, name: r.identity.name, kind: r.kind, address: rec.endpoint.host, port: rec.endpoint.port, polled: true,
           ...(r.chassisId ? { chassisId: r.chassisId } : {}),
           ...(r.sysObjectID ? { sysObjectID: r.sysObjectID } : {}),
           ...(r.sysDescr ? { sysDescr: r.sysDescr } : {}),
           addresses: [],
         },
-        rows: [],
+        links: [],
+        macs: new Map(),
       };
-      builders.push(b);
+      byAlias.set(r.identity.node, b);
     }
+    if (key && !byKey.has(key)) byKey.set(key, b);
     addAddress(b.node, rec.endpoint.host);
-    register(b, keys);
+    for (const p of r.ports) if (p.mac && !b.macs.has(p.mac.toLowerCase())) b.macs.set(p.mac.toLowerCase(), p.name);
     polled.push([rec, b]);
   }
+  // Other names of polled nodes, once every polled node holds its own id.
+  for (const [rec, b] of polled) for (const id of aliasesOf(rec.report)) if (!byAlias.has(id)) byAlias.set(id, b);
+  const resolve = (id: EntityId): EntityId => byAlias.get(id)?.node.id ?? id;
 
-  // A neighbour with neither chassis id nor name is matched by address, when one polled node owns it.
-  const polledByHost = new Map<string, NodeBuilder | null>();
-  for (const [rec, b] of polled) {
-    const prior = polledByHost.get(rec.endpoint.host);
-    polledByHost.set(rec.endpoint.host, prior === undefined || prior === b ? b : null);
-  }
-
-  // 2. Neighbours: resolved to a polled node, else to one unpolled node per identity.
-  for (const [rec, from] of polled) {
+  // 2. Neighbours not polled: one node per identity.
+  const unpolled = new Map<EntityId, DiscoveredNode>();
+  for (const [rec] of polled) {
     for (const row of rec.report.neighbours) {
-      const keys = identityKeys(row);
-      let to = find(keys) ?? row.addresses.map((a) => polledByHost.get(a)).find((b) => b) ?? undefined;
-      if (!to) {
-        const name = usableName(row.sysName) ?? row.chassisId ?? row.addresses[0];
-        if (!name) continue; // nothing to call it by
-        const reason = keys.map((k) => records.reasons.get(k)).find((x) => x) ?? 'not contacted';
-        to = {
-          node: { id: nodeId(name), name, kind: row.kind, polled: false, reason, addresses: [], ...(row.chassisId ? { chassisId: row.chassisId } : {}) },
-          rows: [],
-        };
-        builders.push(to);
+      if (!row.node || !row.name || byAlias.has(row.node)) continue;
+      let n = unpolled.get(row.node);
+      if (!n) {
+        n = { id: row.node, name: row.name, kind: row.kind, polled: false, reason: records.reasons.get(row.node) ?? 'not contacted', addresses: [] };
+        unpolled.set(row.node, n);
       }
-      register(to, keys);
-      if (!to.node.polled) {
-        for (const a of row.addresses) addAddress(to.node, a);
-        to.node.address ??= to.node.addresses[0];
-        if (to.node.kind === 'unknown') to.node.kind = row.kind;
-        if (!to.node.chassisId && row.chassisId) to.node.chassisId = row.chassisId;
-      }
-      from.rows.push({ row, to });
+      for (const a of row.addresses) addAddress(n, a);
+      n.address ??= n.addresses[0];
+      if (n.kind === 'unknown') n.kind = row.kind;
+      if (!n.chassisId && row.chassisId) n.chassisId = row.chassisId;
     }
   }
 
-  // 3. Links, one per pair of ends.
+  // 3. Each device's links, ends moved to the node they name.
+  const endOf = (e: PortEnd): LinkEnd => {
+    const name = portName(e);
+    return name ? { node: resolve(e.node), port: name } : { node: resolve(e.node) };
+  };
+  for (const [rec, b] of polled) {
+    for (const l of rec.report.links) b.links.push({ a: endOf(l.facts.a), b: endOf(l.facts.b), protocol: l.protocol });
+  }
+
+  // 4. One link per pair of ends; the far end named by the far device when it was polled.
   const links = new Map<string, DiscoveredLink>();
+  const builders = [...new Set(polled.map(([, b]) => b))];
   for (const from of builders) {
-    for (const { row, to } of from.rows) {
-      if (to === from && intersects(row.port.aliases, row.localPort.aliases)) continue; // its own frames
-      const back = to.node.polled ? to.rows.find((r) => r.to === from && intersects(r.row.port.aliases, row.localPort.aliases)) : undefined;
-      const a = { node: from.node.id, port: row.localPort.name };
-      const b = { node: to.node.id, port: back ? back.row.localPort.name : row.port.name };
-      const [x, y] = `${a.node}/${a.port}` <= `${b.node}/${b.port}` ? [a, b] : [b, a];
-      const key = `${x.node}/${x.port}|${y.node}/${y.port}`;
+    for (const l of from.links) {
+      const far = byAlias.get(l.b.node);
+      let b = l.b;
+      if (far && far !== from && l.a.port !== undefined) {
+        const back = far.links.filter((x) => x.b.node === from.node.id && x.b.port === l.a.port && x.a.port !== undefined);
+        const byMac = l.b.port ? far.macs.get(l.b.port.toLowerCase()) : undefined;
+        if (back.length === 1) b = back[0].a;
+        else if (byMac) b = { node: far.node.id, port: byMac };
+      }
+      if (l.a.node === b.node && l.a.port === b.port) continue; // its own frames
+      const [x, y] = `${l.a.node}/${l.a.port ?? ''}` <= `${b.node}/${b.port ?? ''}` ? [l.a, b] : [b, l.a];
+      const key = `${x.node}/${x.port ?? ''}|${y.node}/${y.port ?? ''}`;
       const link = links.get(key) ?? { a: x, b: y, protocols: [] as NeighbourProtocol[] };
-      if (!link.protocols.includes(row.protocol)) link.protocols = PROTOCOL_ORDER.filter((p) => p === row.protocol || link.protocols.includes(p));
+      if (!link.protocols.includes(l.protocol)) link.protocols = PROTOCOL_ORDER.filter((p) => p === l.protocol || link.protocols.includes(p));
       links.set(key, link);
     }
   }
 
-  const nodes = [...new Map(builders.map((b) => [b.node.id, b.node])).values()].sort((p, q) => p.id.localeCompare(q.id));
+  const nodes = [...builders.map((b) => b.node), ...unpolled.values()].sort((p, q) => p.id.localeCompare(q.id));
   return {
     nodes,
     links: [...links.entries()].sort(([p], [q]) => p.localeCompare(q)).map(([, l]) => l),

@@ -1,31 +1,26 @@
 /**
  * What discovery learns from one device (a `DeviceReport`) and what a crawl produces (a
- * `DiscoveredTopology`). Node ids are entity ids (`node:<sysName|chassis id>`); port names are
- * interface names as the device gives them.
+ * `DiscoveredTopology`). Node and port ids follow the SDK's rules (identity.ts, neighbours.ts),
+ * so discovery and the switch kind name the same device, port and link alike; port names are
+ * the switch kind's (ifName, else ifDescr).
  */
-import type { NodeKind } from '../../plugins/sdk/index.js';
+import type { EntityId, NodeKind } from '../../plugins/sdk/index.js';
+import type { DeviceIdentity } from '../../plugins/sdk/snmp/device/identity.js';
+import type { DiscoveredLink as ViewLink } from '../../plugins/sdk/snmp/device/neighbours.js';
 
 export type NeighbourProtocol = 'lldp' | 'cdp';
 
-/** A port and every name it may be known by (to match the two ends of one link). */
-export interface PortRef {
-  name: string;
-  aliases: string[];
-}
-
-/** ifIndex → the interface's names: ifName first, then ifDescr (when different). */
-export type InterfaceNames = Map<number, string[]>;
-
-/** One row of a neighbour table: a device seen on one local port. */
+/** A device seen in one row of a neighbour table (LLDP or CDP): what the crawl may follow. */
 export interface Neighbour {
   protocol: NeighbourProtocol;
-  localPort: PortRef;
-  /** LLDP chassis id, as text (MAC `aa:bb:…`, an address, or the id's text). */
+  /** Its node id and name by the SDK's rule (`neighbourIdentity`), when something identifies it. */
+  node?: EntityId;
+  name?: string;
+  /** LLDP chassis id, as text (`formatChassisId`). */
   chassisId?: string;
   /** LLDP sysName, or CDP device id. */
   sysName?: string;
-  port: PortRef;
-  /** Management addresses it advertises (canonical text), in the order given. */
+  /** IPv4/IPv6 management addresses it advertises, IPv4 first. */
   addresses: string[];
   kind: NodeKind;
 }
@@ -37,8 +32,14 @@ export interface DeviceReport {
   sysDescr: string;
   /** Its own LLDP chassis id, when it runs LLDP. */
   chassisId?: string;
+  /** Node id, name and device key by the SDK's rule (`deviceIdentity`; the polled address as last resort). */
+  identity: DeviceIdentity;
   kind: NodeKind;
   neighbours: Neighbour[];
+  /** Its links as the switch kind computes them (`neighbourView`): the same node, port and link ids. */
+  links: ViewLink[];
+  /** Its ports' names and MACs (read when it has neighbours): a far end named by a MAC port id is the port with that MAC. */
+  ports: { name: string; mac?: string }[];
   /** False when a neighbour table could not be read in full: a missing link proves nothing then. */
   complete: boolean;
 }

@@ -22,7 +22,7 @@ export interface CounterSample {
 
 export interface CounterRateOptions {
   bits: 32 | 64;
-  /** Largest plausible rate per second (e.g. ifSpeed/8 × 1.1 for octets). A larger one is a discontinuity. */
+  /** Largest plausible rate per second through a wrap (e.g. ifSpeed/8 × 1.5 for octets): a backwards step implying more is a reset, not a wrap. */
   maxRate?: number;
 }
 
@@ -39,13 +39,13 @@ export class CounterRate {
     if (dt <= 0) return undefined;
     if (p.uptime !== undefined && s.uptime !== undefined && s.uptime < p.uptime) return undefined;
     if (p.discontinuity !== undefined && s.discontinuity !== undefined && s.discontinuity !== p.discontinuity) return undefined;
-    let delta = s.value - p.value;
-    if (delta < 0n) {
-      const modulus = 1n << BigInt(this.opts.bits);
-      if (p.value >= modulus || s.value >= modulus) return undefined;
-      delta = modulus - p.value + s.value;
-    }
-    const rate = Number(delta) / dt;
+    const delta = s.value - p.value;
+    // A forward step is counted traffic, whatever the speed the agent claims (net-snmp gives `lo`
+    // 10 Mb/s; tunnels and LAGs often misreport): only a backwards step needs judging.
+    if (delta >= 0n) return Number(delta) / dt;
+    const modulus = 1n << BigInt(this.opts.bits);
+    if (p.value >= modulus || s.value >= modulus) return undefined;
+    const rate = Number(modulus - p.value + s.value) / dt;
     if (this.opts.maxRate !== undefined && rate > this.opts.maxRate) return undefined;
     return rate;
   }

@@ -23,15 +23,18 @@ export const SimulatorConfig = Type.Object(
           switches: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
           portsPerSwitch: Type.Integer({ default: 8, minimum: 2, maximum: 255 }),
           seed: Type.Integer({ default: 1 }),
+          routers: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 99, description: 'generated routers sim-rtr-01… (BGP peers, routes, CPU/memory), each cabled to two switches; default 0' }),
+          ),
         },
-        { additionalProperties: false, description: 'a generated site of switches cabled with LLDP; defaults apply when no recordings are given' },
+        { additionalProperties: false, description: 'a generated site of switches (and routers) cabled with LLDP; defaults apply when no recordings are given' },
       ),
     ),
     recordings: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            file: Type.String({ minLength: 1, description: 'path to a .snmprec, or a bare name (e.g. ios_2960x) found in ../shared/snmprec next to the repo' }),
+            file: Type.String({ minLength: 1, description: 'path to a .snmprec, or a bare name (e.g. ios_2960x) found in $VIGIE_SNMPREC_DIR, else plugins/simulator/recordings' }),
             name: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'device name (default: the file name)' })),
           },
           { additionalProperties: false },
@@ -48,13 +51,16 @@ export interface ResolvedSimulatorConfig {
   host: string;
   basePort: number;
   community: string;
-  site?: { switches: number; portsPerSwitch: number; seed: number };
+  site?: { switches: number; portsPerSwitch: number; seed: number; routers?: number };
   recordings: { path: string; name: string }[];
 }
 
-/** Where bare recording names are looked up: `$VIGIE_SNMPREC_DIR`, else `<repo>/../shared/snmprec`. */
+/**
+ * Where bare recording names are looked up: `$VIGIE_SNMPREC_DIR`, else the corpus shipped with
+ * the simulator (`plugins/simulator/recordings`, real-device walks from LibreNMS, see its README).
+ */
 export function recordingsDir(): string {
-  return process.env.VIGIE_SNMPREC_DIR ?? fileURLToPath(new URL('../../../shared/snmprec/', import.meta.url));
+  return process.env.VIGIE_SNMPREC_DIR ?? fileURLToPath(new URL('./recordings/', import.meta.url));
 }
 
 /** A `file` entry as a path: a bare name (no `/`) is looked up in `recordingsDir()`, `.snmprec` optional. */

@@ -1,6 +1,6 @@
 /**
  * The `simulator` plugin: a service that runs simulated SNMP agents on loopback (a generated
- * site of LLDP-cabled switches and/or `.snmprec` recordings), so the daemon, its demo and the
+ * site of LLDP-cabled switches and routers, and/or `.snmprec` recordings), so the daemon, its demo and the
  * tests have devices to poll without any hardware. See README.md.
  *
  * The service is a cold observable: subscribing starts the agents and emits one `event`
@@ -15,7 +15,9 @@ import { publicDevices, startSimulator, type RunningSimulator } from './simulato
 
 export { SimulatorConfig, resolveConfig, resolveRecordingFile, recordingsDir, type ResolvedSimulatorConfig } from './config.js';
 export { startSimulator, siteLinks, publicDevices, type RunningSimulator, type SimulatedDevice } from './simulator.js';
-export { generateSite, siteCables, switchName, type SiteSpec, type SiteSwitch, type SiteLink } from './site.js';
+export { generateSite, siteCables, switchName, type SiteSpec, type SiteSwitch, type SiteDevice, type SiteLink } from './site.js';
+export { routerName, ROUTER_BGP_PEERS, ROUTER_LOCAL_AS, ROUTER_PORTS, ROUTER_UPLINKS } from './site-router.js';
+export { bgpPeerAt, dynamicLive, BGP_STATE, type SimBgpPeer, type BgpPeerNow, type DynamicValues } from './router-live.js';
 
 export const simulatorService = defineService({
   description: 'Simulated SNMP v1/v2c agents on loopback: a generated LLDP site and/or .snmprec recordings',

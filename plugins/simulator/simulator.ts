@@ -1,10 +1,12 @@
 /**
  * `startSimulator`: simulated SNMP v1/v2c agents on a loopback address, one UDP port per device,
  * for a generated site (see site.ts) and/or `.snmprec` recordings. Generated switches come first,
- * then recordings in config order; with `basePort` > 0 device k listens on `basePort + k`.
+ * then generated routers, then recordings in config order; with `basePort` > 0 device k listens
+ * on `basePort + k`.
  *
  * Values follow `now` (default `Date.now`): sysUpTime and interface traffic counters advance
- * from the moment the simulator starts. `stop()` closes every socket and resolves once they are
+ * from the moment the simulator starts, and so do a generated router's BGP sessions, CPU,
+ * memory and route count (router-live.ts). `stop()` closes every socket and resolves once they are
  * released; it may be called more than once.
  */
 import type { Logger } from 'pino';
@@ -13,18 +15,21 @@ import { loadSnmprec, type Recording } from '../sdk/snmp/snmprec.js';
 import { liveModel } from '../sdk/testkit/live.js';
 import { startAgent, type RunningAgent } from './agent.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
+import { dynamicLive, type DynamicValues } from './router-live.js';
 import { generateSite, type SiteLink } from './site.js';
 
 export interface SimulatedDevice {
-  /** Unique name: the switch name (`sim-sw-01`) or the recording's name. */
+  /** Unique name: the generated device's name (`sim-sw-01`, `sim-rtr-01`) or the recording's name. */
   name: string;
+  /** `switch` or `router` for generated devices, `recording` for a replayed one. */
+  kind: 'switch' | 'router' | 'recording';
   /** What the device answers for sysName.0 (the name when the recording has none). */
   sysName: string;
   host: string;
   port: number;
   /** The community it accepts: a secret, keep it out of logs and API answers. */
   community: string;
-  /** Its LLDP neighbours (generated switches only; recordings have none to the simulated site). */
+  /** Its LLDP neighbours (generated devices only; recordings have none to the simulated site). */
   links: SiteLink[];
 }
 
@@ -37,14 +42,16 @@ export interface RunningSimulator {
 
 interface Planned {
   name: string;
+  kind: SimulatedDevice['kind'];
   recording: Recording;
   links: SiteLink[];
+  dynamic?: DynamicValues;
 }
 
 export async function startSimulator(config: Partial<SimulatorConfig>, log: Logger, now: () => number = Date.now): Promise<RunningSimulator> {
   const cfg = resolveConfig(config);
-  const planned: Planned[] = cfg.site ? generateSite(cfg.site).map((s) => ({ name: s.name, recording: s.recording, links: s.links })) : [];
-  for (const r of cfg.recordings) planned.push({ name: r.name, recording: loadSnmprec(r.path), links: [] });
+  const planned: Planned[] = cfg.site ? generateSite(cfg.site) : [];
+  for (const r of cfg.recordings) planned.push({ name: r.name, kind: 'recording', recording: loadSnmprec(r.path), links: [] });
 
   const names = new Set<string>();
   for (const p of planned) {
@@ -61,13 +68,14 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
   try {
     for (let k = 0; k < planned.length; k++) {
       const p = planned[k];
+      const live = liveModel(p.recording, cfg.site?.seed ?? 0);
       agents.push(
         await startAgent({
           host: cfg.host,
           port: cfg.basePort > 0 ? cfg.basePort + k : 0,
           community: cfg.community,
           recording: p.recording,
-          live: liveModel(p.recording, cfg.site?.seed ?? 0),
+          live: p.dynamic ? dynamicLive(live, p.dynamic) : live,
           now,
           startedAt,
           log,
@@ -81,6 +89,7 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
 
   const devices: SimulatedDevice[] = planned.map((p, k) => ({
     name: p.name,
+    kind: p.kind,
     sysName: vbString(p.recording.get(SNMPv2_MIB.sysName)) || p.name,
     host: cfg.host,
     port: agents[k].port,

@@ -11,98 +11,25 @@
  *   no poll has answered yet, by a placeholder `topology` node; the probe keeps running. Only
  *   programming errors end it through `subscriber.error`;
  * - node id: `nodeId(identity ?? sysName ?? ctx.name)` (an empty or bare-IP sysName is not an
- *   identity). Before the first answer it is `nodeId(identity ?? ctx.name)`; the id of the first
- *   answer is then kept for the life of the subscription, even if sysName changes (a placeholder
+ *   identity; unlike the switch kind's `usableName`, a sanitised `<private>` sysName still is).
+ *   Before the first answer it is `nodeId(identity ?? ctx.name)`; the id of the first answer
+ *   is then kept for the life of the subscription, even if sysName changes (a placeholder
  *   with another id is retired with a `gone` topology observation);
  * - unsubscribing stops the timer and abandons the request in flight.
  */
-import {
-  Observable,
-  catchError,
-  concatMap,
-  defer,
-  exhaustMap,
-  from,
-  map,
-  of,
-  throwError,
-  timer,
-} from 'rxjs';
-import {
-  SNMPv2_MIB,
-  isVigieError,
-  nodeId,
-  vbMissing,
-  vbNumber,
-  vbString,
-  type EntityId,
-  type NodeFacts,
-  type Observation,
-  type ProbeContext,
-  type Varbind,
-} from '../../plugins/sdk/index.js';
-import { classifyNode } from './classify.js';
+import { Observable, catchError, concatMap, defer, exhaustMap, from, map, of, throwError, timer } from 'rxjs';
+import { isVigieError, nodeId, type EntityId, type NodeFacts, type Observation, type ProbeContext, type Varbind } from '../../plugins/sdk/index.js';
+import { classifyDevice } from '../../plugins/sdk/snmp/device/classify.js';
+import { isBareAddress } from '../../plugins/sdk/snmp/device/identity.js';
+import { SYSTEM_GROUP_OIDS, UptimeTracker, parseSystem, rebootEvent, type SystemInfo } from '../../plugins/sdk/snmp/device/system.js';
 import { snmpTargetOf, type SnmpSystemTarget } from './schema.js';
-import { UptimeTracker } from './uptime.js';
 
-/** The OIDs of one poll, in the order they are asked. */
-export const SYSTEM_OIDS = [
-  SNMPv2_MIB.sysDescr,
-  SNMPv2_MIB.sysObjectID,
-  SNMPv2_MIB.sysName,
-  SNMPv2_MIB.sysUpTime,
-  SNMPv2_MIB.sysLocation,
-  SNMPv2_MIB.sysContact,
-] as const;
-
-const BARE_IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*)$/i;
-
-/** What one answer says about the agent. */
-interface SystemGroup {
-  sysDescr: string;
-  sysObjectID: string;
-  sysName: string;
-  sysLocation: string;
-  sysContact: string;
-  /** Hundredths of a second, when the agent gave it. */
-  sysUpTime?: number;
-}
-
-function readSystemGroup(vbs: Varbind[]): SystemGroup {
-  const byOid = new Map(vbs.map((vb) => [vb.oid.replace(/^\./, ''), vb]));
-  const text = (oid: string): string => {
-    const vb = byOid.get(oid);
-    return vbMissing(vb) ? '' : vbString(vb).trim();
-  };
-  const up = byOid.get(SNMPv2_MIB.sysUpTime);
-  return {
-    sysDescr: text(SNMPv2_MIB.sysDescr),
-    sysObjectID: text(SNMPv2_MIB.sysObjectID).replace(/^\./, ''),
-    sysName: text(SNMPv2_MIB.sysName),
-    sysLocation: text(SNMPv2_MIB.sysLocation),
-    sysContact: text(SNMPv2_MIB.sysContact),
-    sysUpTime: vbMissing(up) ? undefined : vbNumber(up),
-  };
-}
-
-/** sysName when it can serve as an identity (not empty, not a bare address). */
-function usableSysName(name: string): string | undefined {
-  return name && !BARE_IP.test(name) ? name : undefined;
-}
-
-function nodeFacts(name: string, host: string, sys: SystemGroup): NodeFacts {
+function nodeFacts(name: string, host: string, sys: SystemInfo): NodeFacts {
   const attrs: Record<string, unknown> = {};
   for (const key of ['sysName', 'sysDescr', 'sysObjectID', 'sysLocation', 'sysContact'] as const) {
     if (sys[key]) attrs[key] = sys[key];
   }
-  return { name, kind: classifyNode(sys.sysObjectID, sys.sysDescr), address: host, attrs };
-}
-
-function formatUptime(s: number): string {
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${d}d ${h}h ${m}m ${Math.floor(s % 60)}s`;
+  return { name, kind: classifyDevice(sys.sysObjectID, sys.sysDescr), address: host, attrs };
 }
 
 export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<SnmpSystemTarget>): Observable<Observation> {
@@ -120,14 +47,15 @@ export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<Snmp
 
     const onAnswer = (vbs: Varbind[], sentAt: number): Observation[] => {
       const at = scheduler.now();
-      const sys = readSystemGroup(vbs);
+      const sys = parseSystem(vbs);
       const out: Observation[] = [];
+      // A configured identity is the name the user gave the device; sysName stays in attrs.
+      const name = target.identity ?? (sys.sysName && !isBareAddress(sys.sysName) ? sys.sysName : undefined) ?? ctx.name;
       if (!entity) {
-        entity = nodeId(target.identity ?? usableSysName(sys.sysName) ?? ctx.name);
+        entity = nodeId(name);
         if (placeholder && placeholder !== entity) out.push({ kind: 'topology', at, entity: placeholder, element: 'gone' });
       }
-      // A configured identity is the name the user gave the device; sysName stays in attrs.
-      const facts = nodeFacts(target.identity ?? usableSysName(sys.sysName) ?? ctx.name, target.host, sys);
+      const facts = nodeFacts(name, target.host, sys);
       const factsKey = JSON.stringify(facts);
       if (factsKey !== lastFacts) {
         lastFacts = factsKey;
@@ -138,17 +66,7 @@ export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<Snmp
       if (sys.sysUpTime !== undefined) {
         const u = uptime.update(sys.sysUpTime, at);
         out.push({ kind: 'metric', at, entity, name: 'sys.uptime_s', value: u.uptimeS });
-        if (u.rebooted) {
-          out.push({
-            kind: 'event',
-            at,
-            entity,
-            type: 'reboot',
-            severity: 'warning',
-            message: `${facts.name} restarted: sysUpTime went back from ${formatUptime(u.previousS ?? 0)} to ${formatUptime(u.uptimeS)}`,
-            data: { previousUptimeS: u.previousS, uptimeS: u.uptimeS },
-          });
-        }
+        if (u.rebooted) out.push(rebootEvent(entity, facts.name, u, at));
       }
       if (wasUp !== true) log.info({ entity }, 'SNMP agent answers');
       wasUp = true;
@@ -180,7 +98,7 @@ export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<Snmp
         const sentAt = scheduler.now();
         return ctx.clients.snmp
           .session(snmpTarget)
-          .get([...SYSTEM_OIDS])
+          .get([...SYSTEM_GROUP_OIDS])
           .pipe(
             map((vbs) => onAnswer(vbs, sentAt)),
             catchError((e: unknown) =>

@@ -201,8 +201,10 @@ export async function startLab(opts: { community?: string } = {}): Promise<Lab> 
     const specs: AgentSpec[] = devices.map((d, i) => ({
       name: d.name, ns: d.ns, dir: tempDir(dir, `${d.name}-`), mgmt: d.mgmt, port: d.port, community,
       clients: `198.19.${n}.64/26`, interfaces: 'swp*,eth*',
-      // s1, s2: port id = interface name; s3, l1: lldpd's default (MAC as id, name as description).
-      portIdIfName: i < 2,
+      // s3, l1: port id = interface name, as switches send it (s3 unpolled is then named by its
+      // ports' names); s1, s2: lldpd's default (MAC as id, name as description), named from the
+      // polled device's own side (graph.ts), or by the MAC (the switch kind's rule) when unpolled.
+      portIdIfName: i >= 2,
       capabilities: d.name.startsWith('s') ? 'bridge' : undefined,
     }));
     for (const s of specs) daemons.push(await startSnmpdIn(s));

@@ -1,13 +1,17 @@
 /**
- * Where the shared corpus of real-device recordings lives (`../shared/snmprec` next to the
- * repository, or `$VIGIE_SNMPREC_DIR`), and a mocha helper that fails in CI and skips loudly
- * elsewhere when it is absent.
+ * Where the corpus of real-device recordings lives: `$VIGIE_SNMPREC_DIR`, else the copy shipped
+ * with the simulator (`plugins/simulator/recordings`, the same bytes as the team's shared corpus,
+ * checked by test/plugins/recordings-copy.test.ts), and a mocha helper that fails in CI and skips
+ * loudly elsewhere when a file is absent.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 
-export const SNMPREC_DIR = process.env.VIGIE_SNMPREC_DIR ?? resolve(fileURLToPath(new URL('../../../shared/snmprec', import.meta.url)));
+export const SNMPREC_DIR = process.env.VIGIE_SNMPREC_DIR ?? resolve(fileURLToPath(new URL('../../plugins/simulator/recordings', import.meta.url)));
+
+/** The team's shared corpus next to the repository, when this checkout has one (the copy's source). */
+export const SHARED_SNMPREC_DIR = resolve(fileURLToPath(new URL('../../../shared/snmprec', import.meta.url)));
 
 /** The path of `<name>.snmprec` in the corpus. */
 export function corpusFile(name: string): string {

@@ -3,7 +3,7 @@
  * real net-snmp client, compared with a reviewable golden summary per recording.
  *
  * Data-driven: every `golden/<recording>.json` is one test, `<recording>` being a file of the
- * corpus (`../shared/snmprec/<recording>.snmprec`, see test/setup/corpus.ts). A golden file holds
+ * corpus (`plugins/simulator/recordings/<recording>.snmprec`, see test/setup/corpus.ts). A golden file holds
  *   { "kind": "switch" | "router" | "snmp-system",   the kind that polls this device
  *     "note"?: "why this kind, what to look at",
  *     "target"?: { ...extra target keys },

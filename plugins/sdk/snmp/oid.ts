@@ -1,25 +1,55 @@
 /**
  * Numeric OID helpers. OIDs are dotted-decimal strings without a leading dot; they order
  * arc by arc as numbers (`…2.10` comes after `…2.9`), which is the order of a GETNEXT walk.
+ * Both run once per varbind of every walk, so they scan the strings in place (no split, no
+ * regular expression, no allocation).
  */
 
-function arcs(oid: string): number[] {
-  return oid.replace(/^\./, '').split('.').filter((s) => s !== '').map(Number);
+const DOT = 46;
+const ZERO = 48;
+
+/** Where the arc read by the last `readArc` ended (module state: these helpers are synchronous). */
+let arcEnd = 0;
+
+/** The arc of `s` starting at `i` (empty arcs skipped), or -1 when there is none left; sets `arcEnd`. */
+function readArc(s: string, i: number): number {
+  const n = s.length;
+  while (i < n && s.charCodeAt(i) === DOT) i++;
+  if (i >= n) {
+    arcEnd = i;
+    return -1;
+  }
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DOT) break;
+    v = v * 10 + (c - ZERO);
+  }
+  arcEnd = i;
+  return v;
 }
 
 /** Negative when `a` comes before `b` in walk order, 0 when equal, positive after. */
 export function compareOid(a: string, b: string): number {
-  const x = arcs(a);
-  const y = arcs(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    if (x[i] !== y[i]) return x[i] - y[i];
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const x = readArc(a, i);
+    i = arcEnd;
+    const y = readArc(b, j);
+    j = arcEnd;
+    if (x < 0 || y < 0) return x < 0 ? (y < 0 ? 0 : -1) : 1;
+    if (x !== y) return x - y;
   }
-  return x.length - y.length;
 }
 
 /** True when `oid` lies strictly under `root` (the root itself is not in its subtree). */
 export function oidInSubtree(root: string, oid: string): boolean {
-  const r = root.replace(/^\./, '').replace(/\.$/, '');
-  return oid.replace(/^\./, '').startsWith(`${r}.`);
+  const r0 = root.charCodeAt(0) === DOT ? 1 : 0;
+  const r1 = root.length > r0 && root.charCodeAt(root.length - 1) === DOT ? root.length - 1 : root.length;
+  const o0 = oid.charCodeAt(0) === DOT ? 1 : 0;
+  const len = r1 - r0;
+  if (oid.length - o0 <= len || oid.charCodeAt(o0 + len) !== DOT) return false;
+  return oid.startsWith(root.slice(r0, r1), o0);
 }

@@ -1,97 +1,102 @@
 /** Identity merging and link matching, on hand-made device reports (no I/O). */
 import { expect } from 'chai';
+import { linkId, nodeId, portId, type LinkEnd } from '../../../plugins/sdk/index.js';
+import { deviceIdentity } from '../../../plugins/sdk/snmp/device/identity.js';
 import { buildTopology, type PolledRecord } from '../../../core/discovery/graph.js';
-import type { DeviceReport, Neighbour } from '../../../core/discovery/types.js';
+import type { DeviceReport, Neighbour, NeighbourProtocol } from '../../../core/discovery/types.js';
 
-const port = (name: string, ...aliases: string[]) => ({ name, aliases: [name, ...aliases] });
-
-function nb(local: string, remote: Partial<Omit<Neighbour, 'port'>> & { port: string; portAliases?: string[] }): Neighbour {
-  return {
-    protocol: remote.protocol ?? 'lldp',
-    localPort: port(local),
-    chassisId: remote.chassisId,
-    sysName: remote.sysName,
-    port: port(remote.port, ...(remote.portAliases ?? [])),
-    addresses: remote.addresses ?? [],
-    kind: remote.kind ?? 'switch',
-  };
+/** A neighbour row: the local port, the remote node's name and the remote port as this side names it. */
+interface Row {
+  local: string;
+  remote: string;
+  port: string;
+  protocol?: NeighbourProtocol;
+  chassisId?: string;
+  addresses?: string[];
 }
 
-function dev(host: string, sysName: string, chassisId: string | undefined, neighbours: Neighbour[], port = 161): PolledRecord {
-  const report: DeviceReport = { sysName, sysObjectID: '1.3.6.1.4.1.9', sysDescr: '', chassisId, kind: 'switch', neighbours, complete: true };
-  return { endpoint: { host, port }, report };
+function dev(host: string, sysName: string, chassisId: string | undefined, rows: Row[], ports: { name: string; mac?: string }[] = []): PolledRecord {
+  const identity = deviceIdentity({ sysName, sysObjectID: '1.3.6.1.4.1.9', chassisId, fallback: host });
+  const self = identity.node;
+  const neighbours: Neighbour[] = rows.map((r) => ({
+    protocol: r.protocol ?? 'lldp', node: nodeId(r.remote), name: r.remote, addresses: r.addresses ?? [], kind: 'switch',
+    ...(r.chassisId ? { chassisId: r.chassisId } : {}),
+  }));
+  const links = rows.map((r) => {
+    const a: LinkEnd = { node: self, port: portId(self, r.local) };
+    const b: LinkEnd = { node: nodeId(r.remote), port: portId(nodeId(r.remote), r.port) };
+    return { id: linkId(a, b), protocol: r.protocol ?? 'lldp', remote: b.node, facts: { a, b } };
+  });
+  const report: DeviceReport = { sysName, sysObjectID: '1.3.6.1.4.1.9', sysDescr: '', chassisId, identity, kind: 'switch', neighbours, links, ports, complete: true };
+  return { endpoint: { host, port: 161 }, report };
 }
 
+const none = { reasons: new Map<string, string>(), contacted: [], failures: [] };
 const keys = (t: ReturnType<typeof buildTopology>) => t.links.map((l) => `${l.a.node}/${l.a.port}|${l.b.node}/${l.b.port}`);
 
 describe('discovery: topology assembly', () => {
-  it('a link seen from both ends is one link, each end named by its own device', () => {
+  it('a link seen from both ends is one link', () => {
     const t = buildTopology({
-      polled: [
-        dev('192.0.2.1', 'a', 'c:a', [nb('Gi1/0/1', { chassisId: 'c:b', sysName: 'b', port: 'GigabitEthernet0/1', portAliases: ['Gi0/1'] })]),
-        // b names its port Gi0/1 (ifName) and advertises a's port by its long name.
-        dev('192.0.2.2', 'b', 'c:b', [nb('Gi0/1', { chassisId: 'c:a', sysName: 'a', port: 'GigabitEthernet1/0/1', portAliases: ['Gi1/0/1'] })]),
-      ],
-      reasons: new Map(), contacted: [], failures: [],
+      polled: [dev('192.0.2.1', 'a', undefined, [{ local: 'Gi1/0/1', remote: 'b', port: 'Gi0/1' }]), dev('192.0.2.2', 'b', undefined, [{ local: 'Gi0/1', remote: 'a', port: 'Gi1/0/1' }])],
+      ...none,
     });
     expect(keys(t)).to.deep.equal(['node:a/Gi1/0/1|node:b/Gi0/1']);
     expect(t.nodes.map((n) => [n.id, n.polled])).to.deep.equal([['node:a', true], ['node:b', true]]);
   });
 
+  it('each end named by its own device: a port LLDP names by its MAC is the polled port with that MAC, or the one link back', () => {
+    const t = buildTopology({
+      polled: [
+        dev('192.0.2.1', 'a', undefined, [{ local: 'swp1', remote: 'b', port: '02:00:00:00:0b:01' }, { local: 'swp2', remote: 'b', port: 'port two' }], [{ name: 'swp1', mac: '02:00:00:00:0a:01' }]),
+        dev('192.0.2.2', 'b', undefined, [{ local: 'swp1', remote: 'a', port: '02:00:00:00:0a:01' }, { local: 'swp2', remote: 'a', port: 'swp2' }], [{ name: 'swp1', mac: '02:00:00:00:0b:01' }]),
+      ],
+      ...none,
+    });
+    expect(keys(t)).to.deep.equal(['node:a/swp1|node:b/swp1', 'node:a/swp2|node:b/swp2']);
+  });
+
   it('parallel links between two devices stay two links', () => {
     const t = buildTopology({
       polled: [
-        dev('192.0.2.1', 'a', 'c:a', [nb('p1', { chassisId: 'c:b', port: 'q1' }), nb('p2', { chassisId: 'c:b', port: 'q2' })]),
-        dev('192.0.2.2', 'b', 'c:b', [nb('q1', { chassisId: 'c:a', port: 'p1' }), nb('q2', { chassisId: 'c:a', port: 'p2' })]),
+        dev('192.0.2.1', 'a', undefined, [{ local: 'p1', remote: 'b', port: 'q1' }, { local: 'p2', remote: 'b', port: 'q2' }]),
+        dev('192.0.2.2', 'b', undefined, [{ local: 'q1', remote: 'a', port: 'p1' }, { local: 'q2', remote: 'a', port: 'p2' }]),
       ],
-      reasons: new Map(), contacted: [], failures: [],
+      ...none,
     });
     expect(keys(t)).to.deep.equal(['node:a/p1|node:b/q1', 'node:a/p2|node:b/q2']);
   });
 
   it('a device polled through two addresses is one node (same chassis id), with both addresses', () => {
-    const t = buildTopology({
-      polled: [dev('192.0.2.1', 'core', 'c:core', []), dev('198.51.100.1', 'core.example', 'c:core', [])],
-      reasons: new Map(), contacted: [], failures: [],
-    });
-    expect(t.nodes).to.have.length(1);
+    const t = buildTopology({ polled: [dev('192.0.2.1', 'core', '02:00:00:00:00:01', []), dev('198.51.100.1', 'core.example', '02:00:00:00:00:01', [])], ...none });
+    expect(t.nodes.map((n) => n.id)).to.deep.equal(['node:core']);
     expect(t.nodes[0].addresses).to.deep.equal(['192.0.2.1', '198.51.100.1']);
   });
 
   it('a neighbour seen by two polled devices is one unpolled node, with the reason it was not polled', () => {
-    const leaf = { chassisId: 'c:leaf', sysName: 'Leaf-7', port: 'eth0', addresses: ['203.0.113.7'], kind: 'unknown' as const };
+    const leaf = { remote: 'Leaf-7', addresses: ['203.0.113.7'] };
     const t = buildTopology({
-      polled: [dev('192.0.2.1', 'a', 'c:a', [nb('p9', leaf)]), dev('192.0.2.2', 'b', 'c:b', [nb('q9', { ...leaf, port: 'eth1' })])],
-      reasons: new Map([['c:c:leaf', 'outside the allow-list (203.0.113.7)']]),
-      contacted: [], failures: [],
+      ...none,
+      polled: [dev('192.0.2.1', 'a', undefined, [{ local: 'p9', port: 'eth0', ...leaf }]), dev('192.0.2.2', 'b', undefined, [{ local: 'q9', port: 'eth1', ...leaf }])],
+      reasons: new Map([['node:leaf-7', 'outside the allow-list (203.0.113.7)']]),
     });
     const leafNode = t.nodes.find((n) => n.id === 'node:leaf-7')!;
     expect(leafNode).to.include({ polled: false, reason: 'outside the allow-list (203.0.113.7)', address: '203.0.113.7', name: 'Leaf-7' });
     expect(keys(t)).to.deep.equal(['node:a/p9|node:leaf-7/eth0', 'node:b/q9|node:leaf-7/eth1']);
   });
 
-  it('names a node by sysName, else chassis id; a neighbour known only by chassis joins the node polled under its sysName', () => {
+  it('a neighbour known by its chassis id is the node polled under its sysName', () => {
     const t = buildTopology({
-      polled: [
-        dev('192.0.2.1', '', 'c:anon', [nb('p1', { chassisId: 'c:b', port: 'x1' })]),
-        dev('192.0.2.2', 'b', 'c:b', [nb('x1', { chassisId: 'c:anon', port: 'p1' })]),
-      ],
-      reasons: new Map(), contacted: [], failures: [],
+      polled: [dev('192.0.2.1', 'a', undefined, [{ local: 'p1', remote: '02:00:00:00:00:0b', port: 'x1' }]), dev('192.0.2.2', 'b', '02:00:00:00:00:0b', [{ local: 'x1', remote: 'a', port: 'p1' }])],
+      ...none,
     });
-    expect(t.nodes.map((n) => n.id)).to.deep.equal(['node:b', 'node:c:anon']);
-    expect(keys(t)).to.deep.equal(['node:b/x1|node:c:anon/p1']);
+    expect(t.nodes.map((n) => n.id)).to.deep.equal(['node:a', 'node:b']);
+    expect(keys(t)).to.deep.equal(['node:a/p1|node:b/x1']);
   });
 
-  it('merges LLDP and CDP reports of the same link, and ignores a device hearing its own frames on the same port', () => {
+  it('merges LLDP and CDP reports of the same link (LLDP first)', () => {
     const t = buildTopology({
-      polled: [
-        dev('192.0.2.1', 'a', 'c:a', [
-          nb('p1', { sysName: 'b', port: 'q1' }),
-          nb('p1', { protocol: 'cdp', sysName: 'b', port: 'q1' }),
-          nb('p5', { chassisId: 'c:a', sysName: 'a', port: 'p5' }),
-        ]),
-      ],
-      reasons: new Map(), contacted: [], failures: [],
+      polled: [dev('192.0.2.1', 'a', undefined, [{ local: 'p1', remote: 'b', port: 'q1', protocol: 'cdp' }, { local: 'p1', remote: 'b', port: 'q1' }])],
+      ...none,
     });
     expect(t.links).to.have.length(1);
     expect(t.links[0].protocols).to.deep.equal(['lldp', 'cdp']);

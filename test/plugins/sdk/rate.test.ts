@@ -33,6 +33,13 @@ describe('sdk: counter rates', () => {
     expect(w.update({ value: 100n, at: 1000 }), 'a 64-bit counter going back is a reset, not a wrap').to.equal(undefined);
   });
 
+  it('a forward step above maxRate is still counted traffic (agents misreport speeds: net-snmp says lo is 10 Mb/s)', () => {
+    const r = new CounterRate({ bits: 32, maxRate: 1000 });
+    r.update({ value: 0n, at: 0 });
+    expect(r.update({ value: 5000n, at: 1000 })).to.equal(5000);
+    expect(r.update({ value: 4000n, at: 2000 }), 'but a backwards step implying 2^32 in a second is a reset').to.equal(undefined);
+  });
+
   it('gives no rate when time does not advance', () => {
     const r = new CounterRate({ bits: 32 });
     r.update({ value: 1n, at: 5 });

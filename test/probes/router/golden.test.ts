@@ -13,7 +13,7 @@
  *     "observations": [ ...the router's observations of one poll... ] }
  * To add a case, write a file with `"observations": []` and run once with `UPDATE_GOLDEN=1`:
  *   UPDATE_GOLDEN=1 npx mocha test/probes/router/golden.test.ts
- * then check the `summary` against the corpus README's table (../shared/snmprec/README.md)
+ * then check the `summary` against the corpus README's table (plugins/simulator/recordings/README.md)
  * and review the diff (`git diff test/probes/router/fixtures`) before committing.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The router MIB readers (BGP4-MIB / CISCO-BGP4-MIB, IP-FORWARD-MIB, HOST-RESOURCES-MIB,
  * UCD-SNMP-MIB) over real-device recordings, in virtual time. The expected counts come from the
- * corpus README's table (../shared/snmprec/README.md), not from the readers.
+ * corpus README's table (plugins/simulator/recordings/README.md), not from the readers.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';

@@ -10,8 +10,8 @@ import { ConcurrencyLimiter } from '../../../plugins/sdk/snmp/limiter.js';
 import { fromNetSnmp } from '../../../plugins/sdk/snmp/net-snmp-varbind.js';
 import { compareOid, oidInSubtree } from '../../../plugins/sdk/snmp/oid.js';
 import { VigieError, type Varbind } from '../../../plugins/sdk/index.js';
-import { classifyNode } from '../../../probes/snmp-system/classify.js';
-import { UptimeTracker } from '../../../probes/snmp-system/uptime.js';
+import { classifyDevice } from '../../../plugins/sdk/snmp/device/classify.js';
+import { UptimeTracker } from '../../../plugins/sdk/snmp/device/system.js';
 import { corpusFile } from '../../setup/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -173,14 +173,14 @@ describe('snmp-system classification', () => {
         const value = rest.join('|').replace(/\r$/, '');
         return tag.endsWith('x') ? Buffer.from(value, 'hex').toString('utf8') : value;
       };
-      expect(classifyNode(text('1.3.6.1.2.1.1.2.0'), text('1.3.6.1.2.1.1.1.0'))).to.equal(kind);
+      expect(classifyDevice(text('1.3.6.1.2.1.1.2.0'), text('1.3.6.1.2.1.1.1.0'))).to.equal(kind);
     });
   }
   it('uses either input alone and falls back to unknown', () => {
-    expect(classifyNode('1.3.6.1.4.1.318.1.3.27', '')).to.equal('ups');
-    expect(classifyNode('', 'Linux host 6.1.0 x86_64')).to.equal('server');
-    expect(classifyNode('', '')).to.equal('unknown');
-    expect(classifyNode('1.3.6.1.4.1.3180', '')).to.equal('unknown');
+    expect(classifyDevice('1.3.6.1.4.1.318.1.3.27', '')).to.equal('ups');
+    expect(classifyDevice('', 'Linux host 6.1.0 x86_64')).to.equal('server');
+    expect(classifyDevice('', '')).to.equal('unknown');
+    expect(classifyDevice('1.3.6.1.4.1.3180', '')).to.equal('unknown');
   });
 });
 

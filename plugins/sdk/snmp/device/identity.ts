@@ -29,10 +29,15 @@ const BARE_IPV6 = /^[0-9a-f]*:[0-9a-f:.]*$/i;
 const PLACEHOLDER = /^<[^>]*>$/;
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
+/** True for a bare IPv4 or IPv6 address: an address names no device. */
+export function isBareAddress(s: string): boolean {
+  return BARE_IPV4.test(s) || BARE_IPV6.test(s);
+}
+
 /** The name trimmed, when it can serve as an identity; undefined otherwise (see rule 1b). */
 export function usableName(name: string | undefined): string | undefined {
   const s = name?.replace(/\0+$/, '').trim();
-  if (!s || BARE_IPV4.test(s) || BARE_IPV6.test(s) || PLACEHOLDER.test(s)) return undefined;
+  if (!s || isBareAddress(s) || PLACEHOLDER.test(s)) return undefined;
   if (!/[0-9a-z]/i.test(s)) return undefined;
   return s;
 }
@@ -151,8 +156,16 @@ export function cdpDeviceName(deviceId: string | undefined): string | undefined 
   return m ? m[1] : s;
 }
 
-/** The node a neighbour is (same rule as `deviceIdentity`, from what LLDP/CDP say), or undefined when nothing identifies it. */
-export function neighbourIdentity(n: { sysName?: string; chassisId?: string }): { node: EntityId; name: string } | undefined {
-  const name = usableName(n.sysName) ?? usableChassisId(n.chassisId);
+/** LLDP chassis id subtypes that name a device, not one of its interfaces: chassisComponent(1), macAddress(4), local(7). */
+export const IDENTIFYING_CHASSIS_SUBTYPES: ReadonlySet<number> = new Set([1, 4, 7]);
+
+/**
+ * The node a neighbour is (same rule as `deviceIdentity`, from what LLDP/CDP say), or undefined
+ * when nothing identifies it. With `chassisIdSubtype`, a chassis id of another subtype than
+ * `IDENTIFYING_CHASSIS_SUBTYPES` (an address, an interface name) is not an identity.
+ */
+export function neighbourIdentity(n: { sysName?: string; chassisId?: string; chassisIdSubtype?: number }): { node: EntityId; name: string } | undefined {
+  const chassis = n.chassisIdSubtype === undefined || IDENTIFYING_CHASSIS_SUBTYPES.has(n.chassisIdSubtype) ? n.chassisId : undefined;
+  const name = usableName(n.sysName) ?? usableChassisId(chassis);
   return name ? { node: nodeId(name), name } : undefined;
 }

@@ -6,9 +6,11 @@
  * - one `LldpNeighbour` per lldpRemTable row (index lldpRemTimeMark.lldpRemLocalPortNum.
  *   lldpRemIndex), with the chassis id and port id decoded by subtype (`formatChassisId`,
  *   `formatPortId`), sysName, sysDesc, port description, enabled capabilities (else the
- *   supported ones) and the best management address (IPv4, else IPv6), from
- *   lldpRemManAddrTable: the address is in the row index (subtype, length, bytes), or, for agents
- *   that serve the index columns with a short index (RouterOS), in lldpRemManAddr itself;
+ *   supported ones), the best management address (IPv4, else IPv6) and all of them
+ *   (`managementAddresses`: IPv4 first, then IPv6, each in table order), from
+ *   lldpRemManAddrTable: the address is in the row index (subtype, length, bytes; or subtype,
+ *   bytes from agents that treat it as IMPLIED), or, for agents that serve the index columns with
+ *   a short index (RouterOS), in lldpRemManAddr itself;
  * - `localPorts`: lldpLocPortTable by lldpLocPortNum (id, id subtype, description);
  * - `mapLocalPorts(localPorts, ports, nums)`: the ifIndex of each local port number, by the first
  *   rule that gives exactly one port: lldpLocPortId equal to a port's ifName, then to its
@@ -44,6 +46,8 @@ export interface LldpNeighbour {
   sysDesc?: string;
   capabilities: string[];
   managementAddress?: string;
+  /** Every IPv4/IPv6 management address it advertises, IPv4 first (the first is `managementAddress`). */
+  managementAddresses?: string[];
 }
 
 export interface LldpRead {
@@ -92,7 +96,7 @@ export function readLldp(session: SnmpSession, opts: ColumnReadOptions = {}): Ob
   );
 }
 
-function neighbourOf(index: string, localPortNum: number, row: Row, managementAddress: string | undefined): LldpNeighbour {
+function neighbourOf(index: string, localPortNum: number, row: Row, managementAddresses: string[] = []): LldpNeighbour {
   const chassisIdSubtype = num(row.get(L.lldpRemChassisIdSubtype));
   const portIdSubtype = num(row.get(L.lldpRemPortIdSubtype));
   const raw = (col: number) => bytes(row.get(col)) ?? text(row.get(col));
@@ -112,27 +116,33 @@ function neighbourOf(index: string, localPortNum: number, row: Row, managementAd
   put('portDesc', text(row.get(L.lldpRemPortDesc)));
   put('sysName', text(row.get(L.lldpRemSysName)));
   put('sysDesc', text(row.get(L.lldpRemSysDesc))?.split('\n')[0].trim());
-  put('managementAddress', managementAddress);
+  put('managementAddress', managementAddresses[0]);
+  if (managementAddresses.length > 0) n.managementAddresses = managementAddresses;
   return n;
 }
 
-/** Best management address per `localPortNum.remIndex`: IPv4 first, then IPv6. */
-function managementAddresses(man: Map<string, Row>): Map<string, string> {
-  const found = new Map<string, { rank: number; addr: string }>();
+/** IP address length by IANA family (IPv4, IPv6). */
+const IP_LENGTH: Record<number, number> = { 1: 4, 2: 16 };
+
+/** Management addresses per `localPortNum.remIndex`: IPv4 first, then IPv6, each in table order. */
+function managementAddresses(man: Map<string, Row>): Map<string, string[]> {
+  const found = new Map<string, { rank: number; addr: string }[]>();
   const offer = (key: string, family: number, addr: string | undefined) => {
     // Only IP addresses manage anything (an all802 MAC is no management address to reach).
     if (!addr || (family !== 1 && family !== 2)) return;
-    const rank = family === 1 ? 0 : 1;
-    const cur = found.get(key);
-    if (!cur || rank < cur.rank) found.set(key, { rank, addr });
+    const list = found.get(key) ?? [];
+    if (!list.some((x) => x.addr === addr)) list.push({ rank: family === 1 ? 0 : 1, addr });
+    found.set(key, list);
   };
   for (const [index, row] of man) {
     const arcs = indexArcs(index);
     if (arcs.length >= 5) {
-      // timeMark.localPort.remIndex.subtype.length.bytes…
-      const [, port, rem, family, len] = arcs;
-      const addr = arcs.slice(5);
-      if (addr.length === len && addr.every((b) => b >= 0 && b <= 255)) offer(`${port}.${rem}`, family, formatNetworkAddress(family, Buffer.from(addr)));
+      // timeMark.localPort.remIndex.subtype.length.bytes… (or subtype.bytes… when IMPLIED)
+      const [, port, rem, family] = arcs;
+      const rest = arcs.slice(4);
+      const want = IP_LENGTH[family];
+      const addr = rest.length === want + 1 && rest[0] === want ? rest.slice(1) : rest.length === want ? rest : undefined;
+      if (addr && addr.every((b) => b >= 0 && b <= 255)) offer(`${port}.${rem}`, family, formatNetworkAddress(family, Buffer.from(addr)));
     } else if (arcs.length === 3) {
       const family = num(row.get(L.lldpRemManAddrSubtype)) ?? 0;
       const b = bytes(row.get(L.lldpRemManAddr));
@@ -140,7 +150,7 @@ function managementAddresses(man: Map<string, Row>): Map<string, string> {
       offer(`${arcs[1]}.${arcs[2]}`, family, addr);
     }
   }
-  return new Map([...found].map(([k, v]) => [k, v.addr]));
+  return new Map([...found].map(([k, v]) => [k, [...v].sort((a, b) => a.rank - b.rank).map((x) => x.addr)]));
 }
 
 /** The ifIndex of each LLDP local port number in `nums` (see the module comment), when found. */

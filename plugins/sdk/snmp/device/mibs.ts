@@ -71,6 +71,8 @@ export const LLDP_MIB = {
   lldpLocChassisIdSubtype: '1.0.8802.1.1.2.1.3.1.0',
   lldpLocChassisId: '1.0.8802.1.1.2.1.3.2.0',
   lldpLocSysName: '1.0.8802.1.1.2.1.3.3.0',
+  /** The device's own enabled capabilities (LldpSystemCapabilitiesMap BITS). */
+  lldpLocSysCapEnabled: '1.0.8802.1.1.2.1.3.6.0',
   /** lldpLocPortTable, index lldpLocPortNum. */
   lldpLocPortEntry: '1.0.8802.1.1.2.1.3.7.1',
   lldpLocPortIdSubtype: 2,

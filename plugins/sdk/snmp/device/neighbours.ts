@@ -51,8 +51,6 @@ export interface NeighbourInput {
   names: ReadonlyMap<number, PortName>;
 }
 
-/** LLDP chassis id subtypes that name a device, not one of its interfaces. */
-const IDENTIFYING_CHASSIS = new Set([1, 4, 7]);
 
 function remoteLldpPort(n: LldpNeighbour): string | undefined {
   if ((n.portIdSubtype === 5 || n.portIdSubtype === 3) && n.portId) return n.portId;
@@ -95,8 +93,7 @@ export function neighbourView(input: NeighbourInput): NeighbourView {
   if (lldp) {
     const localOf = mapLocalPorts(lldp.localPorts, mergedPorts(ports, names), lldp.neighbours.map((n) => n.localPortNum));
     for (const n of lldp.neighbours) {
-      const chassis = n.chassisIdSubtype === undefined || IDENTIFYING_CHASSIS.has(n.chassisIdSubtype) ? n.chassisId : undefined;
-      const who = neighbourIdentity({ sysName: n.sysName, chassisId: chassis });
+      const who = neighbourIdentity({ sysName: n.sysName, chassisId: n.chassisId, chassisIdSubtype: n.chassisIdSubtype });
       if (!who || who.node === self) {
         counts.unidentified++;
         continue;

@@ -47,7 +47,7 @@ export class PortRates {
       if (!v) return undefined;
       const key = `${c.ifIndex}/${name}`;
       let s = this.series.get(key);
-      // A new width or speed starts a new series (the bound on a plausible rate depends on the speed).
+      // A new width or speed starts a new series (the bound on a plausible wrap depends on the speed).
       if (!s || s.bits !== v.bits || s.max !== maxPerSec) {
         this.series.set(key, (s = { bits: v.bits, max: maxPerSec, rate: new CounterRate({ bits: v.bits, maxRate: maxPerSec }) }));
       }

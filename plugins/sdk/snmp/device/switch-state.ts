@@ -26,7 +26,7 @@ import type { PortCounters, PortInfo, PortName, PortsRead } from './interfaces.j
 import type { NeighbourView } from './neighbours.js';
 import { PORT_METRICS, PortRates } from './port-rates.js';
 import { portFacts, portState, type PortStatus } from './port-view.js';
-import { formatUptime, UptimeTracker, type SystemInfo } from './system.js';
+import { rebootEvent, UptimeTracker, type SystemInfo } from './system.js';
 
 export interface SwitchStateOptions {
   /** Instance name: the identity of last resort. */
@@ -102,16 +102,7 @@ export class SwitchState {
       out.push({ kind: 'metric', at, entity, name: 'sys.uptime_s', value: u.uptimeS });
       if (u.rebooted) {
         this.rebooted = true;
-        const name = this.identity?.name ?? this.opts.name;
-        out.push({
-          kind: 'event',
-          at,
-          entity,
-          type: 'reboot',
-          severity: 'warning',
-          message: `${name} restarted: sysUpTime went back from ${formatUptime(u.previousS ?? 0)} to ${formatUptime(u.uptimeS)}`,
-          data: { previousUptimeS: u.previousS, uptimeS: u.uptimeS },
-        });
+        out.push(rebootEvent(entity, this.identity?.name ?? this.opts.name, u, at));
       }
     }
     return out;
