@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './children.js';
 import { parseArgs } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { createSnmpClient } from '../../plugins/sdk/snmp/net-snmp-client.js';
@@ -56,9 +57,9 @@ function rootsOf(spec: string | undefined, fallback: string[]): string[] {
 function runEngine(engine: 'vigie' | 'net-snmp', jobs: WalkJob[], warmup: WalkJob[], s: WalkSettings): Promise<EngineResult> {
   const walker = fileURLToPath(new URL('./vigie-walker.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', walker, JSON.stringify({ engine, jobs, warmup, settings: s })], {
+    const child = track(spawn(process.execPath, ['--import', 'tsx', walker, JSON.stringify({ engine, jobs, warmup, settings: s })], {
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));

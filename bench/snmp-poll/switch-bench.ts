@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './children.js';
 import type { AgentRef } from './agents.js';
 import type { WalkSettings } from './jobs.js';
 import type { SwitchPollResult } from './report.js';
@@ -13,9 +14,9 @@ import type { SwitchPollResult } from './report.js';
 export function runSwitchPolls(agents: AgentRef[], polls: number, s: WalkSettings): Promise<SwitchPollResult | undefined> {
   const walker = fileURLToPath(new URL('./switch-walker.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', walker, JSON.stringify({ agents, polls, settings: s })], {
+    const child = track(spawn(process.execPath, ['--import', 'tsx', walker, JSON.stringify({ agents, polls, settings: s })], {
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));

@@ -40,6 +40,26 @@ const SENDER_CPU = 0;
 const RECEIVER_CPU = 1;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Receivers running now: stopped on Ctrl-C / SIGTERM too, so no snmptrapd or receiver outlives the run. */
+const running = new Set<ReceiverHandle>();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`\n${sig}: stopping the receivers\n`);
+    void Promise.allSettled([...running].map((r) => r.stop())).then(() => process.exit(130));
+  });
+}
+
+/** Runs `body` with a started receiver, always stopping it afterwards. */
+async function withReceiver<T>(rx: ReceiverHandle, body: (rx: ReceiverHandle) => Promise<T>): Promise<T> {
+  running.add(rx);
+  try {
+    return await body(rx);
+  } finally {
+    running.delete(rx);
+    await rx.stop();
+  }
+}
+
 function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
@@ -124,7 +144,10 @@ async function startVigie(port: number): Promise<ReceiverHandle> {
   lines.on('line', (l) => waiting.shift()?.(l));
   const next = () => new Promise<string>((resolve) => waiting.push(resolve));
   const ready = await Promise.race([next(), new Promise<string>((r) => setTimeout(() => r('timeout'), 20_000))]);
-  if (ready !== 'ready') throw new Error(`the Vigie receiver did not start (${ready})`);
+  if (ready !== 'ready') {
+    child.kill('SIGKILL');
+    throw new Error(`the Vigie receiver did not start (${ready})`);
+  }
   return {
     name: 'vigie',
     async count() {
@@ -134,9 +157,12 @@ async function startVigie(port: number): Promise<ReceiverHandle> {
       return { traps: c.traps, cpuUs: procCpuUs(child.pid!) };
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
       child.stdin!.end('quit\n');
+      const late = setTimeout(() => child.kill('SIGKILL'), 5000);
       await gone;
+      clearTimeout(late);
     },
   };
 }
@@ -174,24 +200,13 @@ async function main(): Promise<void> {
   process.stderr.write(`bench/traps: ${POOL} pre-encoded v2c traps (${traps[0].length} bytes), ${SECONDS} s per step, receiver on CPU ${RECEIVER_CPU}\n`);
   const results: { name: string; steps: Step[] }[] = [];
   const vigiePort = await freeUdpPort();
-  const vigie = await startVigie(vigiePort);
-  try {
-    results.push({ name: 'vigie', steps: await measure(vigie, vigiePort, traps, RATES) });
-  } finally {
-    await vigie.stop();
-  }
+  results.push({ name: 'vigie', steps: await withReceiver(await startVigie(vigiePort), (rx) => measure(rx, vigiePort, traps, RATES)) });
   if (process.env.TRAPS_REFERENCE !== '0') {
     const refPort = await freeUdpPort();
     const ref = await startSnmptrapd(refPort, RECEIVER_CPU);
     if (!ref) process.stderr.write('snmptrapd not installed (apt-get install snmptrapd): no reference run\n');
-    else {
-      try {
-        // the same rates, up to the first two lossy steps of either
-        results.push({ name: 'snmptrapd', steps: await measure(ref, refPort, traps, RATES) });
-      } finally {
-        await ref.stop();
-      }
-    }
+    // the same rates, up to its own first two lossy steps
+    else results.push({ name: 'snmptrapd', steps: await withReceiver(ref, (rx) => measure(rx, refPort, traps, RATES)) });
   }
   process.stdout.write(`\n${table(results)}\n\n`);
   const best = results.map((r) => ({ name: r.name, best: lossless(r.steps) }));

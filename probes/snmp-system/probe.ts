@@ -10,8 +10,9 @@
  * - a poll that fails (timeout, SNMP error) emits `state` `down` with the reason, preceded, when
  *   no poll has answered yet, by a placeholder `topology` node; the probe keeps running. Only
  *   programming errors end it through `subscriber.error`;
- * - node id: `nodeId(identity ?? sysName ?? ctx.name)` (an empty or bare-IP sysName is not an
- *   identity; unlike the switch kind's `usableName`, a sanitised `<private>` sysName still is).
+ * - node id: `deviceIdentity` of the SDK, as the switch kind: `identity ?? sysName ?? ctx.name`
+ *   (an empty, bare-IP or placeholder sysName such as LibreNMS's sanitised `<private>` is not an
+ *   identity).
  *   Before the first answer it is `nodeId(identity ?? ctx.name)`; the id of the first answer
  *   is then kept for the life of the subscription, even if sysName changes (a placeholder
  *   with another id is retired with a `gone` topology observation);
@@ -20,7 +21,7 @@
 import { Observable, catchError, concatMap, defer, exhaustMap, from, map, of, throwError, timer } from 'rxjs';
 import { isVigieError, nodeId, type EntityId, type NodeFacts, type Observation, type ProbeContext, type Varbind } from '../../plugins/sdk/index.js';
 import { classifyDevice } from '../../plugins/sdk/snmp/device/classify.js';
-import { isBareAddress } from '../../plugins/sdk/snmp/device/identity.js';
+import { deviceIdentity } from '../../plugins/sdk/snmp/device/identity.js';
 import { SYSTEM_GROUP_OIDS, UptimeTracker, parseSystem, rebootEvent, type SystemInfo } from '../../plugins/sdk/snmp/device/system.js';
 import { snmpTargetOf, type SnmpSystemTarget } from './schema.js';
 
@@ -49,8 +50,10 @@ export function snmpSystemProbe(target: SnmpSystemTarget, ctx: ProbeContext<Snmp
       const at = scheduler.now();
       const sys = parseSystem(vbs);
       const out: Observation[] = [];
-      // A configured identity is the name the user gave the device; sysName stays in attrs.
-      const name = target.identity ?? (sys.sysName && !isBareAddress(sys.sysName) ? sys.sysName : undefined) ?? ctx.name;
+      // The SDK's identity rule (as the switch and router kinds): a configured identity, else a
+      // usable sysName (not empty, an address or a placeholder such as `<private>`), else the
+      // instance name. sysName stays in attrs.
+      const { name } = deviceIdentity({ configured: target.identity, sysName: sys.sysName, sysObjectID: sys.sysObjectID, fallback: ctx.name });
       if (!entity) {
         entity = nodeId(name);
         if (placeholder && placeholder !== entity) out.push({ kind: 'topology', at, entity: placeholder, element: 'gone' });

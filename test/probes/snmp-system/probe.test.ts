@@ -33,10 +33,10 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
     expect(kind.defaultIntervalMs).to.equal(30_000);
   });
 
-  it('polls at once: node facts, up, RTT and uptime, under the sysName identity', () => {
+  it('polls at once: node facts, up, RTT and uptime, under the instance name (the recording’s sysName is the placeholder <private>)', () => {
     const run = runProbe(kind, { host: HOST }, { clock, clients: { snmp } });
     run.advance(10);
-    const entity = 'node:<private>';
+    const entity = 'node:test';
     expect(run.errors).to.deep.equal([]);
     expect(run.observations.map((o) => o.kind)).to.deep.equal(['topology', 'state', 'metric', 'metric']);
     const [topo] = run.of('topology');
@@ -62,7 +62,7 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
     run.advance(10_000);
     const topo = run.of('topology');
     expect(topo).to.have.length(2);
-    expect(topo[1].entity).to.equal('node:<private>');
+    expect(topo[1].entity).to.equal('node:test');
     if (topo[1].element !== 'node') throw new Error('not a node');
     expect(topo[1].node.attrs?.sysLocation).to.equal('rack 12');
     const uptimes = run.of('metric').filter((m) => m.name === 'sys.uptime_s').map((m) => m.value);
@@ -82,7 +82,7 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
     snmp.setDown(HOST, false);
     run.advance(30_000);
     expect(run.of('state').map((s) => s.state)).to.deep.equal(['up', 'down', 'down', 'up']);
-    expect(new Set(run.of('state').map((s) => s.entity))).to.deep.equal(new Set(['node:<private>']));
+    expect(new Set(run.of('state').map((s) => s.entity))).to.deep.equal(new Set(['node:test']));
     expect(run.errors).to.deep.equal([]);
     run.stop();
   });
@@ -101,7 +101,7 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
     run.advance(30_000);
     const events = run.of('event');
     expect(events).to.have.length(1);
-    expect(events[0]).to.deep.include({ type: 'reboot', severity: 'warning', entity: 'node:<private>' });
+    expect(events[0]).to.deep.include({ type: 'reboot', severity: 'warning', entity: 'node:test' });
     expect(events[0].data).to.deep.equal({ previousUptimeS: (2 ** 32 + 2000) / 100, uptimeS: 15 });
     run.stop();
   });
@@ -143,6 +143,7 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
   });
 
   it('before the first answer uses the instance name, then keeps the id of the first answer', () => {
+    snmp.setValue(HOST, SNMPv2_MIB.sysName, { type: 'OctetString', value: Buffer.from('qfx-a') });
     snmp.setDown(HOST, true);
     const run = runProbe(kind, { host: HOST, timeoutMs: 500, retries: 0 }, { clock, clients: { snmp }, name: 'lab-sw' });
     run.advance(1000);
@@ -155,15 +156,15 @@ describe('snmp-system probe (virtual time, recorded devices)', function () {
     run.advance(30_000);
     const after = run.observations.slice(2);
     expect(after[0]).to.deep.include({ kind: 'topology', entity: 'node:lab-sw', element: 'gone' });
-    expect(after[1]).to.deep.include({ kind: 'topology', entity: 'node:<private>', element: 'node' });
-    expect(after[2]).to.deep.include({ kind: 'state', entity: 'node:<private>', state: 'up' });
+    expect(after[1]).to.deep.include({ kind: 'topology', entity: 'node:qfx-a', element: 'node' });
+    expect(after[2]).to.deep.include({ kind: 'state', entity: 'node:qfx-a', state: 'up' });
     snmp.setValue(HOST, SNMPv2_MIB.sysName, { type: 'OctetString', value: Buffer.from('renamed') });
     snmp.setDown(HOST, true);
     run.advance(30_000);
     snmp.setDown(HOST, false);
     run.advance(30_000);
     const ids = new Set(run.observations.slice(3).map((o) => o.entity));
-    expect(ids).to.deep.equal(new Set(['node:<private>']));
+    expect(ids).to.deep.equal(new Set(['node:qfx-a']));
     const last = run.of('topology').at(-1)!;
     if (last.element !== 'node') throw new Error('not a node');
     expect(last.node.name, 'the display name follows sysName').to.equal('renamed');
