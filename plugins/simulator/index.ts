@@ -17,6 +17,7 @@ export { SimulatorConfig, resolveConfig, resolveRecordingFile, recordingsDir, ty
 export { startSimulator, siteLinks, publicDevices, type RunningSimulator, type SimulatedDevice } from './simulator.js';
 export { generateSite, siteCables, switchName, type SiteSpec, type SiteSwitch, type SiteDevice, type SiteLink } from './site.js';
 export { routerName, ROUTER_BGP_PEERS, ROUTER_LOCAL_AS, ROUTER_PORTS, ROUTER_UPLINKS } from './site-router.js';
+export { controllablePorts, type ControllablePorts, type PortOper } from './port-control.js';
 export { bgpPeerAt, dynamicLive, BGP_STATE, type SimBgpPeer, type BgpPeerNow, type DynamicValues } from './router-live.js';
 
 export const simulatorService = defineService({

@@ -6,8 +6,9 @@
  *
  * Values follow `now` (default `Date.now`): sysUpTime and interface traffic counters advance
  * from the moment the simulator starts, and so do a generated router's BGP sessions, CPU,
- * memory and route count (router-live.ts). `stop()` closes every socket and resolves once they are
- * released; it may be called more than once.
+ * memory and route count (router-live.ts). While it runs a device can be set down (`setDown`)
+ * and a port taken down or up (`setPortOper`, port-control.ts). `stop()` closes every socket
+ * and resolves once they are released; it may be called more than once.
  */
 import type { Logger } from 'pino';
 import { vbString, VigieError, SNMPv2_MIB } from '../sdk/index.js';
@@ -15,6 +16,7 @@ import { loadSnmprec, type Recording } from '../sdk/snmp/snmprec.js';
 import { liveModel } from '../sdk/testkit/live.js';
 import { startAgent, type RunningAgent } from './agent.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
+import { controllablePorts, type ControllablePorts, type PortOper } from './port-control.js';
 import { dynamicLive, type DynamicValues } from './router-live.js';
 import { generateSite, type SiteLink } from './site.js';
 
@@ -37,6 +39,12 @@ export interface RunningSimulator {
   devices: SimulatedDevice[];
   /** A device set down stops answering (requests time out) until set up again. Throws on an unknown name. */
   setDown(name: string, down: boolean): void;
+  /**
+   * Sets one port's ifOperStatus from now on (its ifLastChange follows, its counters stand still
+   * while down; see port-control.ts). Sends no trap: that is `sendTrap`'s job. Throws `E_CONFIG`
+   * on an unknown device name or ifIndex.
+   */
+  setPortOper(name: string, ifIndex: number, oper: PortOper): void;
   stop(): Promise<void>;
 }
 
@@ -64,18 +72,21 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
 
   const startedAt = now();
   const agents: RunningAgent[] = [];
+  const ports: ControllablePorts[] = [];
   const stopAll = () => Promise.all(agents.map((a) => a.close())).then(() => undefined);
   try {
     for (let k = 0; k < planned.length; k++) {
       const p = planned[k];
-      const live = liveModel(p.recording, cfg.site?.seed ?? 0);
+      const base = liveModel(p.recording, cfg.site?.seed ?? 0);
+      const control = controllablePorts(p.recording, p.dynamic ? dynamicLive(base, p.dynamic) : base);
+      ports.push(control);
       agents.push(
         await startAgent({
           host: cfg.host,
           port: cfg.basePort > 0 ? cfg.basePort + k : 0,
           community: cfg.community,
           recording: p.recording,
-          live: p.dynamic ? dynamicLive(live, p.dynamic) : live,
+          live: control.live,
           now,
           startedAt,
           log,
@@ -97,6 +108,7 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
     links: p.links,
   }));
   const byName = new Map(devices.map((d, k) => [d.name, agents[k]]));
+  const portsOf = new Map(devices.map((d, k) => [d.name, ports[k]]));
   log.info(
     { devices: devices.length, host: cfg.host, ports: devices.length <= 20 ? devices.map((d) => d.port) : `${devices[0].port}…${devices[devices.length - 1].port}` },
     'SNMP simulator started',
@@ -110,6 +122,12 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
       if (!agent) throw new VigieError('E_CONFIG', `simulator: no device named ${name}`);
       agent.down = down;
       log.info({ device: name, down }, 'simulator: device state changed');
+    },
+    setPortOper(name, ifIndex, oper) {
+      const control = portsOf.get(name);
+      if (!control) throw new VigieError('E_CONFIG', `simulator: no device named ${name}`);
+      control.setOper(ifIndex, oper, now() - startedAt);
+      log.info({ device: name, ifIndex, oper }, 'simulator: port state changed');
     },
     stop() {
       stopping ??= stopAll().then(() => log.info('SNMP simulator stopped'));

@@ -102,7 +102,9 @@ describe('snmp-system probe against a real snmpd', function () {
       expect(states(obs, 'down')).to.deep.equal([]);
       const rtt = metric(obs, 'snmp.rtt_ms');
       expect(rtt.length).to.be.at.least(2);
-      rtt.forEach((m) => expect(m.value).to.be.within(0, 150));
+      // A loopback round trip; generous, as the first v3 request includes engine discovery and
+      // CI machines are busy (a timing bound here only catches a wrong unit or a stuck clock).
+      rtt.forEach((m) => expect(m.value).to.be.within(0, 2000));
       const up = metric(obs, 'sys.uptime_s').map((m) => m.value);
       expect(up[1]).to.be.greaterThan(up[0]);
       expect(new Set(obs.map((o) => o.entity))).to.deep.equal(new Set(['node:probe-test']));
