@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
-import { VigieError, createPollRequests, type Plugin, type SharedClients } from '../plugins/sdk/index.js';
+import { VigieError, createPollRequests, createPortDirectory, type Plugin, type SharedClients } from '../plugins/sdk/index.js';
 import { createSnmpClient } from '../plugins/sdk/snmp/net-snmp-client.js';
 import { ObservationBus } from './bus/bus.js';
 import { loadConfig, type KindSchemas } from './config/load.js';
@@ -142,7 +142,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     );
 
     const server = await startServer(
-      { host: config.server.host, port: config.server.port, webRoot: config.server.web ? path.join(REPO_ROOT, 'web') : undefined },
+      { host: config.server.host, port: config.server.port, webRoot: config.server.web ? path.join(REPO_ROOT, 'web', 'dist') : undefined },
       {
         topology, events: feed, store, registry: metrics.registry, log: log.child({ module: 'server' }),
         health: () => ({
@@ -155,7 +155,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
     const snmp = createSnmpClient({ log: log.child({ module: 'snmp' }) });
     cleanups.push(() => snmp.close());
-    const clients: SharedClients = { snmp, poll: createPollRequests() };
+    const clients: SharedClients = { snmp, poll: createPollRequests(), ports: createPortDirectory() };
     const hostDeps = { registry, clients, scheduler, log, metrics };
     // Discovery (core/discovery/): a periodic LLDP/CDP crawl as an internal service, when `discovery:` is configured (checked here, before anything runs).
     const discovery$ = discoveryInstances(config.discovery, hostDeps);

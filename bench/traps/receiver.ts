@@ -12,7 +12,7 @@ import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { asyncScheduler } from 'rxjs';
-import { createPollRequests, type ProbeContext } from '../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, type ProbeContext } from '../../plugins/sdk/index.js';
 import { createSnmpClient } from '../../plugins/sdk/snmp/net-snmp-client.js';
 import plugin from '../../probes/snmp-trap/index.js';
 import type { SnmpTrapTarget } from '../../probes/snmp-trap/schema.js';
@@ -35,7 +35,7 @@ const ctx: ProbeContext<SnmpTrapTarget> = {
   intervalMs: 1000,
   log: pino({ level: 'warn' }, process.stderr),
   scheduler: asyncScheduler,
-  clients: { snmp: createSnmpClient(), poll },
+  clients: { snmp: createSnmpClient(), poll, ports: createPortDirectory() },
 };
 
 const totals = { traps: 0, polls: 0, dropped: 0, malformed: 0, rejected: 0 };

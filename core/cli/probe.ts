@@ -8,7 +8,7 @@ import path from 'node:path';
 import { asyncScheduler, type Subscription } from 'rxjs';
 import { parse as parseYaml } from 'yaml';
 import { isVigieError, type Observation } from '../../plugins/sdk/index.js';
-import { createPollRequests } from '../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory } from '../../plugins/sdk/index.js';
 import { createSnmpClient } from '../../plugins/sdk/snmp/net-snmp-client.js';
 import { parseDuration, validateValue } from '../config/load.js';
 import { runInstances } from '../host/host.js';
@@ -67,7 +67,7 @@ export async function runProbeCommand(kind: string, o: ProbeCommandOptions): Pro
     const intervalMs = o.interval ? parseDuration(o.interval) : fromFile.interval !== undefined ? parseDuration(fromFile.interval as string) : probe.defaultIntervalMs;
     const snmp = createSnmpClient({ log });
     const stream = runInstances('probe', [{ kind, name: o.name ?? fromFile.name ?? 'cli', config: target, intervalMs }], {
-      registry, clients: { snmp, poll: createPollRequests() }, scheduler: asyncScheduler, log, maxBackoffMs: intervalMs,
+      registry, clients: { snmp, poll: createPollRequests(), ports: createPortDirectory() }, scheduler: asyncScheduler, log, maxBackoffMs: intervalMs,
     });
     return await new Promise<number>((resolve) => {
       let sub: Subscription | undefined = undefined;

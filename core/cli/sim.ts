@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncScheduler } from 'rxjs';
-import { createPollRequests } from '../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory } from '../../plugins/sdk/index.js';
 import { createSnmpClient } from '../../plugins/sdk/snmp/net-snmp-client.js';
 import { validateValue } from '../config/load.js';
 import { runInstances } from '../host/host.js';
@@ -106,7 +106,7 @@ export async function runSim(o: SimOptions): Promise<void> {
   }
   const snmp = createSnmpClient({ log });
   const sub = runInstances('service', [{ kind: 'simulator', name: 'cli', config }], {
-    registry, clients: { snmp, poll: createPollRequests() }, scheduler: asyncScheduler, log,
+    registry, clients: { snmp, poll: createPollRequests(), ports: createPortDirectory() }, scheduler: asyncScheduler, log,
   }).subscribe((obs) => {
     if (obs.kind === 'event' && obs.type === 'sim-started') {
       const devices = (obs.data?.devices ?? []) as { name: string; sysName: string; host: string; port: number }[];

@@ -10,4 +10,5 @@ export * from './rate.js';
 export * from './threshold.js';
 export * from './snmp/types.js';
 export * from './poll-requests.js';
+export * from './port-directory.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Observation } from './observation.js';
 import type { SnmpClient } from './snmp/types.js';
 import type { PollRequests } from './poll-requests.js';
+import type { PortDirectory } from './port-directory.js';
 import { VigieError } from './errors.js';
 
 /** The SDK version this package provides; plugins declare a semver range against it. */
@@ -23,6 +24,8 @@ export interface SharedClients {
   snmp: SnmpClient;
   /** Ask other probes to poll an entity now (e.g. after a trap); listen for such requests. */
   poll: PollRequests;
+  /** Which port an ifIndex of a node is, published by the pollers, read by the trap receiver. */
+  ports: PortDirectory;
 }
 
 export interface ProbeContext<C = unknown> {

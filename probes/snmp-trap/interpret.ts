@@ -8,7 +8,8 @@
  *   only (an address is not an identity: the node is marked `attrs.unresolved` and announced
  *   once with a `topology` node of kind `unknown`, as are its ports);
  * - linkDown / linkUp (IF-MIB `1.3.6.1.6.3.1.1.5.3`/`.4`, v1 generic-trap 2/3): the port comes
- *   from the instance of an IF-MIB varbind (ifIndex.<n>, ifAdminStatus.<n>, …); its name is
+ *   from the instance of an IF-MIB varbind (ifIndex.<n>, ifAdminStatus.<n>, …); its entity is
+ *   the one the node's poller published for that ifIndex (the port directory), else named by
  *   ifName.<n> or ifDescr.<n> from this trap's varbinds or learned from an earlier trap of the
  *   same node, else `ifIndex-<n>`. Gives an `event` (`linkDown` major / `linkUp` info) and a
  *   `state` (down / up) on the port entity; without any ifIndex, the event is on the node and
@@ -27,6 +28,7 @@ import {
   type EntityId,
   type EventObservation,
   type Observation,
+  type PortDirectory,
   type Severity,
   type Varbind,
 } from '../../plugins/sdk/index.js';
@@ -119,6 +121,8 @@ export class TrapInterpreter {
     sources: { address: string; identity: string }[],
     private readonly namer: OidNamer,
     secrets: string[],
+    /** The pollers' ifIndex → port entity (`ctx.clients.ports`); it names ports before the trap's own varbinds. */
+    private readonly directory?: PortDirectory,
   ) {
     this.byAddress = new Map(sources.map((s) => [s.address.toLowerCase(), s.identity]));
     this.secrets = new Set(secrets);
@@ -189,6 +193,8 @@ export class TrapInterpreter {
   }
 
   private portOf(info: NodeInfo, ifIndex: number): PortInfo {
+    const polled = this.directory?.lookup(info.node, ifIndex);
+    if (polled) return { name: polled.name, fromIfName: true, entity: polled.entity, announced: true };
     let port = info.ports.get(ifIndex);
     if (!port) {
       if (info.ports.size >= MAX_PORTS_PER_NODE) info.ports.clear();

@@ -40,7 +40,7 @@ export function snmpTrapProbe(target: SnmpTrapTarget, ctx: ProbeContext<SnmpTrap
     const namer = createOidNamer(t.mibs, (file, err) =>
       log.warn({ file, err: err instanceof Error ? err.message : String(err) }, 'MIB file not loaded; its OIDs stay numeric'),
     );
-    const interpreter = new TrapInterpreter(t.sources, namer, secretsOf(t));
+    const interpreter = new TrapInterpreter(t.sources, namer, secretsOf(t), ctx.clients.ports);
     let listener: TrapListener | undefined;
 
     const warnSometimes = (key: string, fields: Record<string, unknown>, msg: string): void => {

@@ -89,8 +89,9 @@ describe('integration: a trap makes the daemon re-poll the switch at once (trap 
     return points.reduce((n, p) => n + p.count, 0);
   };
   const eventsOf = async (id: string, from: number) => (await get<{ events: EventRow[] }>(`/api/events?entity=${encodeURIComponent(id)}&from=${from}`)).events;
-  const trap = (type: 'linkDown' | 'linkUp', ifIndex: number) =>
-    sendTrap({ host: '127.0.0.1', port: trapPort, version: '2c', community: TRAP_COMMUNITY, type, ifIndex, ifName: `eth${ifIndex}` });
+  /** A linkDown/linkUp as agents send it: IF-MIB's ifIndex, ifAdminStatus, ifOperStatus; with `named`, ifName too. */
+  const trap = (type: 'linkDown' | 'linkUp', ifIndex: number, named = false) =>
+    sendTrap({ host: '127.0.0.1', port: trapPort, version: '2c', community: TRAP_COMMUNITY, type, ifIndex, ...(named ? { ifName: `eth${ifIndex}` } : {}) });
   /** Waits until sim-sw-01 has a poll stored after `from`: the re-poll ended, and the next trap will not find a poll in flight. */
   const repolled = (from: number, what: string) => waitFor(async () => ((await pollsSince(NODE, from)) > 0 ? true : undefined), FAST_MS + 1500, what);
 
@@ -142,7 +143,7 @@ describe('integration: a trap makes the daemon re-poll the switch at once (trap 
     expect(await pollsSince(NODE, startedAt), 'one poll so far (60 s interval)').to.equal(1);
   });
 
-  it('linkDown on a port that went down: down within 3 s, confirmed by the trap and the re-poll', async () => {
+  it('linkDown (ifIndex only) on a port that went down: the polled port, down within 3 s, confirmed by the trap and the re-poll', async () => {
     const t = Date.now();
     sim!.setPortOper('sim-sw-01', 3, 'down');
     await trap('linkDown', 3);
@@ -156,6 +157,7 @@ describe('integration: a trap makes the daemon re-poll the switch at once (trap 
     }, 3000, `linkDown and state-change events on ${ETH3}`);
     const linkDown = events.find((e) => e.type === 'linkDown')!;
     expect(linkDown.data?.ifIndex).to.equal(3);
+    expect(linkDown.data?.ifName, 'named from the port directory the switch poll published').to.equal('eth3');
     expect(linkDown.source).to.equal('snmp-trap/traps');
     const change = events.find((e) => e.type === 'state-change')!;
     expect(change.data, 'two down observations in a row: the trap and the re-poll').to.deep.include({ from: 'up', to: 'down', confirmedAfter: 2 });
@@ -185,7 +187,7 @@ describe('integration: a trap makes the daemon re-poll the switch at once (trap 
 
   it('linkDown on a port that is really up: the re-poll contradicts it and the port stays up', async () => {
     const t = Date.now();
-    await trap('linkDown', 2);
+    await trap('linkDown', 2, true);
     await repolled(t, 'the re-poll after the false linkDown');
     const events = await waitFor(async () => {
       const ev = await eventsOf(ETH2, t);

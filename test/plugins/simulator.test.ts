@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
 import pino from 'pino';
 import { firstValueFrom, asyncScheduler } from 'rxjs';
-import { createPollRequests, isVigieError, type Observation, type ProbeContext, type SnmpClient } from '../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, isVigieError, type Observation, type ProbeContext, type SnmpClient } from '../../plugins/sdk/index.js';
 import { loadSnmprec } from '../../plugins/sdk/snmp/snmprec.js';
 import plugin, { siteLinks, startSimulator, type RunningSimulator, type SimulatorConfig } from '../../plugins/simulator/index.js';
 import { requireSnmpTools, snmp, walkedOids, walkedValues } from './support/snmp-tools.js';
@@ -167,7 +167,7 @@ describe('simulator (real snmpget / snmpbulkwalk)', function () {
     const service = plugin.services!.simulator;
     const config = { host: '127.0.0.1', basePort: 0, community: 'secret-community', site: { switches: 2, portsPerSwitch: 2, seed: 1 } };
     const ctx: ProbeContext<unknown> = {
-      id: 'simulator/t', kind: 'simulator', name: 't', config, intervalMs: 0, log, scheduler: asyncScheduler, clients: { snmp: {} as SnmpClient, poll: createPollRequests() },
+      id: 'simulator/t', kind: 'simulator', name: 't', config, intervalMs: 0, log, scheduler: asyncScheduler, clients: { snmp: {} as SnmpClient, poll: createPollRequests(), ports: createPortDirectory() },
     };
     expect(plugin).to.deep.include({ name: 'simulator', version: '1.0.0', sdk: '^1', probes: {} });
     const obs = service.create(config, ctx as never);

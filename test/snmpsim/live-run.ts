@@ -15,7 +15,7 @@
  */
 import pino from 'pino';
 import { Subscription, asyncScheduler } from 'rxjs';
-import { createPollRequests, type Observation, type ProbeContext, type ProbeKind, type SnmpClient } from '../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, type Observation, type ProbeContext, type ProbeKind, type SnmpClient } from '../../plugins/sdk/index.js';
 
 export interface RunPollsOptions {
   /** Instance name (gives the node id when the device offers no identity). */
@@ -42,7 +42,7 @@ export function runPolls(kind: ProbeKind, target: unknown, opts: RunPollsOptions
     intervalMs: opts.intervalMs,
     log: pino({ level: 'silent' }),
     scheduler: asyncScheduler,
-    clients: { snmp: opts.client, poll: createPollRequests() },
+    clients: { snmp: opts.client, poll: createPollRequests(), ports: createPortDirectory() },
   };
   return new Promise<Observation[]>((resolve, reject) => {
     const seen: Observation[] = [];

@@ -15,6 +15,7 @@ import pino, { type Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import { VigieError } from '../errors.js';
 import { createPollRequests } from '../poll-requests.js';
+import { createPortDirectory } from '../port-directory.js';
 import type { Observation } from '../observation.js';
 import type { ProbeContext, ProbeKind, SharedClients } from '../plugin.js';
 import { recordedSnmp } from './recorded-snmp.js';
@@ -58,7 +59,7 @@ export function runProbe<S extends TSchema>(kind: ProbeKind<S>, target: Static<S
     intervalMs: opts.intervalMs ?? kind.defaultIntervalMs,
     log: opts.log ?? pino({ level: 'silent' }),
     scheduler: clock,
-    clients: { snmp: opts.clients?.snmp ?? recordedSnmp({}, clock), poll: opts.clients?.poll ?? createPollRequests(), ...opts.clients } as SharedClients,
+    clients: { snmp: opts.clients?.snmp ?? recordedSnmp({}, clock), poll: opts.clients?.poll ?? createPollRequests(), ports: opts.clients?.ports ?? createPortDirectory(), ...opts.clients } as SharedClients,
   };
   const run: ProbeRun = {
     clock,

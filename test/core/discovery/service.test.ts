@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import pino from 'pino';
 import type { Subscription } from 'rxjs';
 import { VirtualClock, recordedSnmp } from '../../../plugins/sdk/testkit/index.js';
-import { createPollRequests, isVigieError, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, isVigieError, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
 import { checkDiscoveryConfig, discoveryPlugin, type DiscoveryConfig } from '../../../core/discovery/service.js';
 import { fakeDevice, type FakePort } from './fixtures.js';
 
@@ -41,7 +41,7 @@ function start(clock: VirtualClock, snmp: SnmpClient) {
   const kind = discoveryPlugin.services!.discovery;
   const ctx: ProbeContext<DiscoveryConfig> = {
     id: 'discovery/lldp', kind: 'discovery', name: 'lldp', config, intervalMs: 0,
-    log: pino({ level: 'silent' }), scheduler: clock, clients: { snmp, poll: createPollRequests() },
+    log: pino({ level: 'silent' }), scheduler: clock, clients: { snmp, poll: createPollRequests(), ports: createPortDirectory() },
   };
   const sub: Subscription = kind.create(config as never, ctx as never).subscribe({ next: (o) => out.push(o), error: (e) => errors.push(e) });
   return { out, errors, sub };
@@ -104,7 +104,7 @@ describe('discovery: the periodic service', () => {
     // A name (resolved from /etc/hosts, no DNS traffic) whose address is outside the allow-list.
     const bad = { ...config, seeds: ['localhost'] };
     const out: Observation[] = [];
-    const ctx = { id: 'discovery/lldp', kind: 'discovery', name: 'lldp', config: bad, intervalMs: 0, log: pino({ level: 'silent' }), scheduler: clock, clients: { snmp, poll: createPollRequests() } };
+    const ctx = { id: 'discovery/lldp', kind: 'discovery', name: 'lldp', config: bad, intervalMs: 0, log: pino({ level: 'silent' }), scheduler: clock, clients: { snmp, poll: createPollRequests(), ports: createPortDirectory() } };
     const sub = kind.create(bad as never, ctx as never).subscribe((o) => out.push(o));
     const failures = () => out.filter((o) => o.kind === 'event' && o.type === 'discovery-failed');
     const settle = async (n: number) => {

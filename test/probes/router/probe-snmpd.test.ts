@@ -10,7 +10,7 @@ import pino from 'pino';
 import { asyncScheduler, type Subscription } from 'rxjs';
 import plugin from '../../../probes/router/index.js';
 import { createSnmpClient } from '../../../plugins/sdk/snmp/net-snmp-client.js';
-import { createPollRequests, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
 import type { RouterTarget } from '../../../plugins/sdk/snmp/device/router-poll.js';
 import { startSnmpdOrSkip, type SnmpdHandle } from '../../setup/snmpd.js';
 
@@ -45,7 +45,7 @@ describe('router probe against a real snmpd (this machine)', function () {
       intervalMs: INTERVAL_MS,
       log: pino({ level: 'silent' }),
       scheduler: asyncScheduler,
-      clients: { snmp: client, poll: createPollRequests() },
+      clients: { snmp: client, poll: createPollRequests(), ports: createPortDirectory() },
     };
     sub = kind.create(target, ctx).subscribe({ next: (o) => observations.push(o), error: (e) => errors.push(e) });
   });

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { asyncScheduler, type Subscription } from 'rxjs';
 import plugin from '../../../probes/snmp-system/index.js';
 import { createSnmpClient } from '../../../plugins/sdk/snmp/net-snmp-client.js';
-import { createPollRequests, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
 import type { SnmpSystemTarget } from '../../../probes/snmp-system/schema.js';
 import { startSnmpdOrSkip, type SnmpdHandle } from '../../setup/snmpd.js';
 
@@ -33,7 +33,7 @@ function runLive(target: SnmpSystemTarget, client: SnmpClient, name = 'snmpd'): 
     intervalMs: INTERVAL_MS,
     log: pino({ level: 'silent' }),
     scheduler: asyncScheduler,
-    clients: { snmp: client, poll: createPollRequests() },
+    clients: { snmp: client, poll: createPollRequests(), ports: createPortDirectory() },
   };
   const run: LiveRun = {
     observations: [],

@@ -11,7 +11,7 @@ import { createOidNamer } from '../../../probes/snmp-trap/mib-names.js';
 import { LogThrottle, SourceRateLimiter } from '../../../probes/snmp-trap/storm.js';
 import { toTrapMessage, v1TrapOid } from '../../../probes/snmp-trap/trap.js';
 import { encodeV2cTrap } from '../../../plugins/simulator/traps.js';
-import type { EventObservation } from '../../../plugins/sdk/index.js';
+import { createPortDirectory, type EventObservation } from '../../../plugins/sdk/index.js';
 
 const FROM = { address: '127.0.0.5', port: 40000 };
 const AT = Date.UTC(2026, 0, 1);
@@ -78,6 +78,18 @@ describe('snmp-trap: PDU normalisation and interpretation', function () {
     expect(events(interpret(it, v2(down, [ifIndex(2)])))[0].entity).to.equal('port:core-sw-1/Gi0/2');
     // another node's ifIndex 2 is another port
     expect(events(interpret(it, v2(down, [ifIndex(2)]), { address: '192.0.2.7', port: 1 }))[0].entity).to.equal('port:edge-7/ifIndex-2');
+  });
+
+  it('names a port as its poller published it (port directory), over the trap’s own ifDescr; no port announced', () => {
+    const directory = createPortDirectory();
+    const it = new TrapInterpreter([{ address: '127.0.0.5', identity: 'Core-SW-1' }], namer, [], directory);
+    const down = '1.3.6.1.6.3.1.1.5.3';
+    directory.publish('node:core-sw-1', new Map([[3, { entity: 'port:core-sw-1/Gi0/3', name: 'Gi0/3' }]]));
+    const bare = interpret(it, v2(down, [ifIndex(3)]));
+    expect(bare.observations.map((o) => [o.kind, o.entity])).to.deep.equal([['event', 'port:core-sw-1/Gi0/3'], ['state', 'port:core-sw-1/Gi0/3']]);
+    expect(events(bare)[0].data).to.include({ ifIndex: 3, ifName: 'Gi0/3' });
+    expect(events(interpret(it, v2(down, [ifIndex(3), ifDescr(3, 'GigabitEthernet0/3')])))[0].entity).to.equal('port:core-sw-1/Gi0/3');
+    expect(events(interpret(it, v2(down, [ifIndex(4)])))[0].entity, 'not published: own naming').to.equal('port:core-sw-1/ifIndex-4');
   });
 
   it('a linkDown without any IF-MIB varbind is an event on the node and no state', () => {

@@ -23,7 +23,7 @@ import pino from 'pino';
 import { asyncScheduler, firstValueFrom, type Subscription } from 'rxjs';
 import plugin from '../../../probes/switch/index.js';
 import { createSnmpClient } from '../../../plugins/sdk/snmp/net-snmp-client.js';
-import { createPollRequests, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
+import { createPollRequests, createPortDirectory, type Observation, type ProbeContext, type SnmpClient } from '../../../plugins/sdk/index.js';
 import type { SwitchTarget } from '../../../plugins/sdk/snmp/device/switch-poll.js';
 import { startSnmpdOrSkip, type SnmpdHandle, type SnmpdV3User } from '../../setup/snmpd.js';
 
@@ -63,7 +63,7 @@ function runLive(target: SwitchTarget, name: string, intervalMs: number): LiveRu
     intervalMs,
     log: log.child({ probe: `switch/${name}` }),
     scheduler: asyncScheduler,
-    clients: { snmp: client, poll: createPollRequests() },
+    clients: { snmp: client, poll: createPollRequests(), ports: createPortDirectory() },
   };
   const run: LiveRun = {
     observations: [],

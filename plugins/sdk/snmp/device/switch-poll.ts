@@ -29,9 +29,10 @@ import type { EntityId, NodeKind, Observation } from '../../observation.js';
 import type { ProbeContext } from '../../plugin.js';
 import type { SnmpSession, SnmpTarget } from '../types.js';
 import { readCdp } from './cdp.js';
+import { portId } from '../../entity.js';
 import { readInventory } from './entity.js';
 import { readFdb } from './fdb.js';
-import { readCounters, readPorts } from './interfaces.js';
+import { readCounters, readPorts, type PortsRead } from './interfaces.js';
 import { readLldp } from './lldp.js';
 import { neighbourView } from './neighbours.js';
 import { portSelector } from './port-view.js';
@@ -72,6 +73,14 @@ const DISCOVERY_PARTS = ['ports', 'neighbours', 'fdb', 'inventory'] as const;
 type DiscoveryPart = (typeof DISCOVERY_PARTS)[number];
 const DONE = Symbol('done');
 const CUT = Symbol('cut');
+
+/** Tells the trap receiver (through `ctx.clients.ports`) which port entity each ifIndex is. */
+function publishPorts(ctx: ProbeContext<unknown>, node: EntityId, read: PortsRead): void {
+  const ports = new Map<number, { entity: EntityId; name: string }>();
+  for (const [ifIndex, p] of read.names) ports.set(ifIndex, { entity: portId(node, p.name), name: p.name });
+  for (const [ifIndex, p] of read.ports) ports.set(ifIndex, { entity: portId(node, p.name), name: p.name });
+  ctx.clients.ports?.publish(node, ports);
+}
 
 function isSnmpError(e: unknown): e is Error {
   return isVigieError(e, 'E_SNMP') || isVigieError(e, 'E_SNMP_TIMEOUT');
@@ -160,7 +169,7 @@ export function pollSwitch(target: SwitchTarget, ctx: ProbeContext<unknown>, opt
           const portsDue = isDue('ports', n) || state.ports.size === 0;
           // Port names first (counters, neighbours and FDB need them), then those in parallel.
           const ports$ = portsDue
-            ? part('ports', readPorts(session, { ...columnOpts, select }).pipe(mergeMap((r) => from(state.onPorts(r)))), discovered('ports'))
+            ? part('ports', readPorts(session, { ...columnOpts, select }).pipe(tap((r) => publishPorts(ctx, state.node!, r)), mergeMap((r) => from(state.onPorts(r)))), discovered('ports'))
             : EMPTY;
           // With the port list, FDB goes first (ports then show once, with their MACs); else in parallel.
           const fdbDue = target.fdb !== false && isDue('fdb', n);
