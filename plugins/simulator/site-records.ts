@@ -8,7 +8,7 @@
  * deterministic given the `rnd` it is handed, and draws from it in a fixed order.
  */
 import type { Varbind } from '../sdk/index.js';
-import { IF_MIB, IF_MIB_X, LLDP_MIB, SNMPv2_MIB_SYSTEM } from '../sdk/snmp/device/mibs.js';
+import { ENTITY_MIB, IF_MIB, IF_MIB_X, LLDP_MIB, SNMPv2_MIB_SYSTEM } from '../sdk/snmp/device/mibs.js';
 
 /** Collects the varbinds of one device. */
 export interface RowSink {
@@ -149,4 +149,34 @@ export function addLldpRemote(sink: RowSink, index: number, far: LldpSelf, farPo
   add(rem(LLDP_MIB.lldpRemSysDesc), 'OctetString', str(far.sysDescr));
   add(rem(LLDP_MIB.lldpRemSysCapSupported), 'OctetString', far.caps);
   add(rem(LLDP_MIB.lldpRemSysCapEnabled), 'OctetString', far.caps);
+}
+
+/** What a generated device's ENTITY-MIB chassis row says (so the map can search by serial). */
+export interface InventoryRow {
+  descr: string;
+  model: string;
+  serial: string;
+  hardware: string;
+  firmware: string;
+  software: string;
+}
+
+/** One entPhysicalTable row, index 1: the chassis (class 3), made by "Vigie Simulator". */
+export function addInventory(sink: RowSink, inv: InventoryRow): void {
+  const col = (c: number) => `${ENTITY_MIB.entPhysicalEntry}.${c}.1`;
+  sink.add(col(ENTITY_MIB.entPhysicalDescr), 'OctetString', str(inv.descr));
+  sink.add(col(ENTITY_MIB.entPhysicalContainedIn), 'Integer', 0);
+  sink.add(col(ENTITY_MIB.entPhysicalClass), 'Integer', 3);
+  sink.add(col(ENTITY_MIB.entPhysicalName), 'OctetString', str('Chassis'));
+  sink.add(col(ENTITY_MIB.entPhysicalHardwareRev), 'OctetString', str(inv.hardware));
+  sink.add(col(ENTITY_MIB.entPhysicalFirmwareRev), 'OctetString', str(inv.firmware));
+  sink.add(col(ENTITY_MIB.entPhysicalSoftwareRev), 'OctetString', str(inv.software));
+  sink.add(col(ENTITY_MIB.entPhysicalSerialNum), 'OctetString', str(inv.serial));
+  sink.add(col(ENTITY_MIB.entPhysicalMfgName), 'OctetString', str('Vigie Simulator'));
+  sink.add(col(ENTITY_MIB.entPhysicalModelName), 'OctetString', str(inv.model));
+}
+
+/** A stable serial from the device's chassis MAC: `VS` + kind letter + the MAC's last 4 bytes in hex. */
+export function simSerial(kind: 'switch' | 'router', chassis: Buffer): string {
+  return `VS${kind === 'switch' ? 'W' : 'R'}${chassis.subarray(-4).toString('hex').toUpperCase()}`;
 }

@@ -15,7 +15,7 @@ import type { Varbind } from '../sdk/index.js';
 import { BGP4_MIB } from '../sdk/snmp/device/bgp.js';
 import { HOST_RESOURCES_MIB, IP_FORWARD_MIB } from '../sdk/snmp/device/mibs.js';
 import { BGP_STATE, bgpPeerAt, wave, type DynamicValues, type SimBgpPeer } from './router-live.js';
-import { addLldpLocal, addLldpRemote, addPort, addSystem, rowSink, str, type LldpSelf } from './site-records.js';
+import { addInventory, addLldpLocal, addLldpRemote, addPort, addSystem, rowSink, simSerial, str, type LldpSelf } from './site-records.js';
 
 export const ROUTER_PORTS = 8;
 /** eth1 … eth<ROUTER_UPLINKS> are cabled to switches. */
@@ -79,6 +79,10 @@ export function routerRecords(input: RouterInput): { vbs: Varbind[]; dynamic: Dy
     addPort(sink, rnd, { index: p, ifName: `eth${p}`, up: link !== undefined || wan !== undefined, speedBps: SPEED_BPS, mac: input.portMac(p), alias, uptime });
     if (link) addLldpRemote(sink, p, link[0], link[1]);
   }
+  addInventory(sink, {
+    descr: routerDescr(), model: 'VSIM-RTR-8', serial: simSerial('router', input.self.chassis),
+    hardware: 'B2', firmware: '2.0.1', software: '7.1.3',
+  });
 
   const dynamic = new Map<string, (sec: number) => Varbind['value']>();
   add(BGP4_MIB.bgpLocalAs, 'Integer', ROUTER_LOCAL_AS);

@@ -16,7 +16,7 @@ import type { Varbind } from '../sdk/index.js';
 import { Recording } from '../sdk/snmp/snmprec.js';
 import { prng } from '../sdk/testkit/live.js';
 import type { DynamicValues } from './router-live.js';
-import { addLldpLocal, addLldpRemote, addPort, addSystem, LLDP_CAP, rowSink, type LldpSelf } from './site-records.js';
+import { addInventory, addLldpLocal, addLldpRemote, addPort, addSystem, LLDP_CAP, rowSink, simSerial, type LldpSelf } from './site-records.js';
 import { ROUTER_UPLINKS, routerDescr, routerName, routerRecords } from './site-router.js';
 
 export interface SiteSpec {
@@ -157,5 +157,9 @@ function switchRecords(spec: SiteSpec, i: number, self: LldpSelf, far: ReadonlyM
     addPort(sink, rnd, { index: p, ifName: `eth${p}`, up, speedBps: SPEED_BPS, mac: mac(spec, i, p), alias, uptime });
     if (link) addLldpRemote(sink, p, link[0], link[1]);
   }
+  addInventory(sink, {
+    descr: sysDescr(spec), model: `VSIM-SW-${spec.portsPerSwitch}G`, serial: simSerial('switch', self.chassis),
+    hardware: 'A1', firmware: '1.4.2', software: '4.2.0',
+  });
   return sink.vbs;
 }
