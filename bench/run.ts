@@ -1,13 +1,13 @@
 /**
  * Every benchmark in turn (`npm run bench`, i.e. `npx tsx bench/run.ts`): `bench/snmp-poll`, then
- * `bench/traps`, each in its own process with its default settings, output passed through.
+ * `bench/traps`, then `bench/web`, each in its own process with its default settings, output passed through.
  * Not a test: it prints tables, a few minutes in all. Exits non-zero when one of them failed.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BENCHES = ['bench/snmp-poll/run.ts', 'bench/traps/run.ts'];
+const BENCHES = ['bench/snmp-poll/run.ts', 'bench/traps/run.ts', 'bench/web/run.ts'];
 
 function runOne(file: string): Promise<number> {
   return new Promise((resolve) => {

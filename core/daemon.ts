@@ -142,7 +142,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     );
 
     const server = await startServer(
-      { host: config.server.host, port: config.server.port, webRoot: config.server.web ? path.join(REPO_ROOT, 'web', 'dist') : undefined },
+      { host: config.server.host, port: config.server.port, webRoot: config.server.web ? path.join(REPO_ROOT, 'web', 'dist') : false },
       {
         topology, events: feed, store, registry: metrics.registry, log: log.child({ module: 'server' }),
         health: () => ({

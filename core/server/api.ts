@@ -1,15 +1,18 @@
 /**
  * The REST routes (`/api/...` and `/metrics`). Every answer is JSON except `/metrics`
- * (Prometheus text); errors are `{error:{code,message}}` (see `http-util.ts`).
+ * (Prometheus text); errors are `{error:{code,message}}` (see `http-util.ts`). The map layout
+ * routes are in `layout.ts`, search in `search.ts`.
  */
 import { readFileSync } from 'node:fs';
 import { SEVERITIES } from '../../plugins/sdk/index.js';
 import { redactSecrets } from '../log.js';
 import type { ServerDeps } from './deps.js';
 import { entityView } from './entity.js';
+import { layoutRoutes } from './layout.js';
 import { badParam, sendJson } from './http-util.js';
 import { openApiDocument } from './openapi.js';
 import type { Route } from './router.js';
+import { searchRoutes } from './search.js';
 import { seriesWindow } from './series.js';
 
 export const EVENTS_DEFAULT_LIMIT = 100;
@@ -69,6 +72,8 @@ export function apiRoutes(deps: ServerDeps, startedAt: number, now: () => number
         sendJson(res, 200, { events });
       },
     },
+    ...layoutRoutes(deps),
+    ...searchRoutes(deps.topology),
     {
       method: 'GET',
       path: '/api/openapi.json',

@@ -33,8 +33,8 @@ export interface ServerOptions {
   host: string;
   /** 0 = a free port (read the chosen one from the result). */
   port: number;
-  /** Folder served at `/`; default `<repo>/web`. */
-  webRoot?: string;
+  /** Folder served at `/` (default `<repo>/web/dist`); `false`: no web app, only the API (config `server.web: false`). */
+  webRoot?: string | false;
   /** Ping interval; a client that has not answered the previous ping is terminated. Default 15000. */
   wsHeartbeatMs?: number;
   /** A client whose socket has more than this many bytes waiting is closed with 4008. Default 4 MiB. */

@@ -1,13 +1,15 @@
 /**
- * Small HTTP helpers: JSON answers, coded error answers (`{error:{code,message}}`) and typed
- * query-parameter parsing whose failures name the parameter (answered as 400).
+ * Small HTTP helpers: JSON answers, coded error answers (`{error:{code,message}}`), typed
+ * query-parameter parsing whose failures name the parameter (answered as 400), the same-origin
+ * check of WebSocket handshakes and writes, and a size-limited JSON body reader.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isVigieError, VigieError, type ErrorCode } from '../../plugins/sdk/index.js';
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   E_HTTP_BAD_REQUEST: 400,
   E_HTTP_NOT_FOUND: 404,
+  E_HTTP_FORBIDDEN: 403,
   E_HTTP_METHOD: 405,
   E_STORE: 503,
   E_STORE_CLOSED: 503,
@@ -39,6 +41,68 @@ export function errorAnswer(err: unknown): { status: number; body: { error: { co
 
 export function badParam(param: string, message: string): VigieError {
   return new VigieError('E_HTTP_BAD_REQUEST', `query parameter '${param}' ${message}`, { param });
+}
+
+/** A 400 about the request body (`param` is `body`, or the faulty member's path, e.g. `positions.node:a.x`). */
+export function badBody(message: string, param = 'body'): VigieError {
+  return new VigieError('E_HTTP_BAD_REQUEST', message, { param });
+}
+
+/**
+ * Same origin only: a page from another site must neither read the live feed nor write.
+ * A request without `Origin` is not from a browser page (browsers send it on WebSocket handshakes
+ * and on every PUT), so it is allowed; `Origin: null` (sandboxed frames, files) is not.
+ */
+export function originAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a 403 unless the request may write (see `originAllowed`). */
+export function checkWriteOrigin(req: IncomingMessage): void {
+  if (!originAllowed(req)) {
+    throw new VigieError('E_HTTP_FORBIDDEN', `writes are accepted from pages of this server only (Origin ${JSON.stringify(req.headers.origin)} is not ${req.headers.host ?? 'this host'})`);
+  }
+}
+
+/**
+ * Reads a JSON request body of at most `maxBytes`: a 400 when it is not `application/json`,
+ * larger (by `Content-Length` before reading, or while reading), not valid JSON or empty.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') throw badBody(`the body must be JSON, sent with content-type: application/json (got ${type ? JSON.stringify(type) : 'none'})`, 'content-type');
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw badBody(`the body is too large: ${declared} bytes, at most ${maxBytes}`);
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const got: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      // on refusal the rest is left unread (not destroyed, so the 400 still goes out; the server then closes)
+      if (err) { req.pause(); reject(err); } else resolve(got);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) done(badBody(`the body is too large: more than ${maxBytes} bytes`));
+      else got.push(chunk);
+    };
+    const onEnd = () => done();
+    const onError = (e: Error) => done(e);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw badBody('the body is empty; a JSON object is expected');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw badBody(`the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 export function notFound(message: string): VigieError {

@@ -133,6 +133,52 @@ const schemas = {
       events: { type: 'array', items: ref('Event'), description: 'the latest events, newest first (a node includes its ports\' events)' },
     },
   },
+  MapPosition: {
+    type: 'object',
+    required: ['x', 'y'],
+    additionalProperties: false,
+    properties: { x: { type: 'number', minimum: -1e7, maximum: 1e7 }, y: { type: 'number', minimum: -1e7, maximum: 1e7 } },
+  },
+  Layouts: {
+    type: 'object',
+    required: ['sites'],
+    properties: {
+      sites: {
+        type: 'object',
+        description: 'site → node id → position; nodes without a site are under the site `-`',
+        additionalProperties: { type: 'object', additionalProperties: ref('MapPosition') },
+      },
+    },
+  },
+  LayoutUpdate: {
+    type: 'object',
+    required: ['positions'],
+    additionalProperties: false,
+    properties: {
+      positions: {
+        type: 'object',
+        maxProperties: 5000,
+        description: 'node id → position to save, or null to forget the node\'s position; other nodes of the site keep theirs',
+        additionalProperties: { oneOf: [ref('MapPosition'), { type: 'null' }] },
+      },
+    },
+  },
+  LayoutSaved: {
+    type: 'object',
+    required: ['site', 'saved', 'removed'],
+    properties: { site: { type: 'string' }, saved: { type: 'integer', minimum: 0 }, removed: { type: 'integer', minimum: 0 } },
+  },
+  SearchResult: {
+    type: 'object',
+    required: ['entity', 'node', 'label', 'match', 'value'],
+    properties: {
+      entity: { type: 'string', description: 'the matching entity: the node, or the port for a MAC' },
+      node: { type: 'string', description: 'the node to show on the map' },
+      label: { type: 'string', description: 'node name (and port name for a MAC)' },
+      match: { type: 'string', enum: ['name', 'sysName', 'ip', 'serial', 'mac'] },
+      value: { type: 'string', description: 'the value that matched; a MAC as aa:bb:cc:dd:ee:ff' },
+    },
+  },
   WsClientMessage: {
     oneOf: [
       { type: 'object', required: ['op', 'topics'], properties: { op: { enum: ['subscribe', 'unsubscribe'] }, topics: { type: 'array', items: { enum: ['topology', 'events'] } } } },
@@ -200,6 +246,43 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': json('events', ref('EventList')), ...storeErrors },
         },
       },
+      '/api/layout': {
+        get: {
+          summary: 'Saved map positions, by site',
+          operationId: 'layouts',
+          responses: { '200': json('every saved position', ref('Layouts')), ...storeErrors },
+        },
+      },
+      '/api/layout/{site}': {
+        put: {
+          summary: 'Save map positions of one site (merged into what is saved)',
+          operationId: 'saveLayout',
+          description: 'Same-origin only: a request whose `Origin` is not this server is refused (403). The body is JSON '
+            + '(`content-type: application/json`) of at most 1 MiB and 5,000 positions; coordinates are finite, within ±1e7. '
+            + 'An invalid body is a 400 naming the fault, and nothing is saved.',
+          parameters: [{ name: 'site', in: 'path', required: true, description: 'URL-encoded site name (1–200 characters); `-` for nodes without a site', schema: { type: 'string', minLength: 1, maxLength: 200 } }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('LayoutUpdate') } } },
+          responses: {
+            '200': json('what was saved', ref('LayoutSaved')),
+            '403': errorResponse('the request comes from a page of another origin'),
+            ...storeErrors,
+          },
+        },
+      },
+      '/api/search': {
+        get: {
+          summary: 'Find devices by name, sysName, IP, serial or MAC',
+          operationId: 'search',
+          description: 'Case-insensitive substring match on node names, sysName, address and inventory serials, and on '
+            + 'port MACs and MACs learnt behind switch ports (any separator, at least 4 hex digits). Best first: exact, '
+            + 'then prefix, then substring matches; MACs learnt on access ports (fewer MACs) before uplinks.',
+          parameters: [
+            queryParam('q', 'what to look for (1–200 characters)', { type: 'string', minLength: 1, maxLength: 200 }, true),
+            queryParam('limit', 'at most this many (default 20)', { type: 'integer', minimum: 1, maximum: 200 }),
+          ],
+          responses: { '200': json('matches, best first', { type: 'array', items: ref('SearchResult') }), ...stdErrors },
+        },
+      },
       '/api/openapi.json': { get: { summary: 'This document', operationId: 'openapi', responses: { '200': json('OpenAPI 3.1 document', { type: 'object' }) } } },
       '/metrics': {
         get: {
@@ -223,7 +306,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'The web app (static files under the web root)',
           operationId: 'webApp',
-          responses: { '200': { description: 'index.html and its assets', content: { 'text/html': { schema: { type: 'string' } } } }, '404': { description: 'no such file' } },
+          description: 'The built web app (`web/dist`, made by `npm run build:web`; `npm start` builds it first).',
+          responses: {
+            '200': { description: 'index.html and its assets', content: { 'text/html': { schema: { type: 'string' } } } },
+            '404': { description: 'no such file' },
+            '503': { description: 'the web app is not built: an HTML page naming `npm run build:web`', content: { 'text/html': { schema: { type: 'string' } } } },
+          },
         },
       },
     },

@@ -1,6 +1,6 @@
 /**
- * A tiny router. Hand-written rather than a web framework because the API is a handful of GET
- * routes: matching templates segment by segment is ~30 lines, and the route templates are the
+ * A tiny router. Hand-written rather than a web framework because the API is a handful of
+ * routes (GET, and one PUT): matching templates segment by segment is ~30 lines, and the route templates are the
  * very strings the OpenAPI document uses (`/api/entities/{id}`), so a test can check that every
  * served route is documented.
  */
@@ -17,7 +17,7 @@ export interface RouteContext {
 }
 
 export interface Route {
-  method: 'GET';
+  method: 'GET' | 'PUT';
   /** OpenAPI path template: literal segments and `{name}` segments (one URL-encoded segment each). */
   path: string;
   handler(ctx: RouteContext): Promise<void>;

@@ -9,10 +9,10 @@ import { asyncScheduler, timer } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { apiRoutes } from './api.js';
 import type { RunningServer, ServerDeps, ServerOptions } from './deps.js';
-import { errorAnswer, notFound, Query, sendJson } from './http-util.js';
+import { errorAnswer, notFound, originAllowed, Query, sendJson } from './http-util.js';
 import { serverMetrics, type ServerMetrics } from './metrics.js';
 import { matchRoute, type Route } from './router.js';
-import { DEFAULT_WEB_ROOT, serveStatic } from './static.js';
+import { DEFAULT_WEB_ROOT, sendNotBuilt, serveStatic, webRootBuilt } from './static.js';
 import { WsHub } from './ws-hub.js';
 import { eventsTopic, topologyTopic } from './ws-topics.js';
 
@@ -23,7 +23,7 @@ const WS_MAX_PAYLOAD = 64 * 1024;
 /** How long `close()` lets in-flight HTTP requests and WebSocket close handshakes finish. */
 const CLOSE_GRACE_MS = 2000;
 
-async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: Route[], webRoot: string, deps: ServerDeps, metrics: ServerMetrics): Promise<void> {
+async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: Route[], webRoot: string | undefined, deps: ServerDeps, metrics: ServerMetrics): Promise<void> {
   let routeLabel = 'unmatched';
   try {
     const raw = req.url ?? '/';
@@ -36,30 +36,24 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, routes: 
       await match.route.handler({ req, res, url, params: match.params, query: new Query(url.searchParams) });
     } else if (match.kind === 'method') {
       routeLabel = 'method-not-allowed';
-      sendJson(res, 405, { error: { code: 'E_HTTP_METHOD', message: `${method} is not allowed on ${url.pathname}` } }, { allow: [...match.allowed, 'HEAD'].join(', ') });
-    } else if ((method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/') && (await serveStatic(webRoot, url.pathname, res))) {
+      const allow = match.allowed.includes('GET') ? [...match.allowed, 'HEAD'] : match.allowed;
+      sendJson(res, 405, { error: { code: 'E_HTTP_METHOD', message: `${method} is not allowed on ${url.pathname}` } }, { allow: allow.join(', ') });
+    } else if (webRoot && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/') && (await serveStatic(webRoot, url.pathname, res))) {
       routeLabel = 'static';
+    } else if (webRoot && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/') && !webRootBuilt(webRoot)) {
+      routeLabel = 'static';
+      sendNotBuilt(webRoot, res);
     } else {
       throw notFound(`no resource at ${url.pathname}`);
     }
   } catch (err) {
     const { status, body } = errorAnswer(err);
     if (status >= 500) deps.log.error({ err, url: req.url }, 'HTTP request failed');
-    if (!res.headersSent) sendJson(res, status, body);
+    // a request body left unread (refused before or while reading it) cannot be skipped: close the connection
+    if (!res.headersSent) sendJson(res, status, body, req.complete ? {} : { connection: 'close' });
     else res.destroy();
   } finally {
     metrics.httpRequests.inc({ method: req.method ?? '?', route: routeLabel, status: String(res.statusCode) });
-  }
-}
-
-/** Same-origin only: a browser page from another site must not read the live feed. */
-function originAllowed(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true; // not a browser (browsers always send Origin on WebSocket handshakes)
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
   }
 }
 
@@ -73,7 +67,7 @@ export async function startServer(opts: ServerOptions, deps: ServerDeps): Promis
   const scheduler = opts.scheduler ?? asyncScheduler;
   const metrics = serverMetrics(deps.registry);
   const routes = apiRoutes(deps, scheduler.now(), () => scheduler.now());
-  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  const webRoot = opts.webRoot === false ? undefined : (opts.webRoot ?? DEFAULT_WEB_ROOT);
   const hub = new WsHub(
     [topologyTopic(deps.topology), eventsTopic(deps.events)],
     {

@@ -4,14 +4,15 @@
  * - `series`: one row per (entity, metric), so each sample row carries an integer, not two strings;
  * - `samples`: (series, at, value), indexed by (series, at) for range queries and by `at` for pruning;
  * - `events`: a generated text id (unique) plus an integer `seq` that orders events of equal time;
- * - `topology`: a single row holding the last snapshot as JSON.
+ * - `topology`: a single row holding the last snapshot as JSON;
+ * - `layout` (v2): one row per (site, node) with the node's map position.
  *
  * The version lives in `PRAGMA user_version`; a file written by a newer schema is refused.
  */
 import type Database from 'better-sqlite3';
 import { VigieError } from '../../plugins/sdk/index.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS series (
@@ -48,6 +49,17 @@ CREATE TABLE IF NOT EXISTS topology (
 );
 `;
 
+/** v2: map positions. */
+const SCHEMA_V2 = `
+CREATE TABLE IF NOT EXISTS layout (
+  site TEXT NOT NULL,
+  node TEXT NOT NULL,
+  x    REAL NOT NULL,
+  y    REAL NOT NULL,
+  PRIMARY KEY (site, node)
+) WITHOUT ROWID;
+`;
+
 /**
  * Sets the connection up (WAL, full sync so a resolved write survives a power cut, busy timeout)
  * and creates or upgrades the schema in one transaction.
@@ -64,7 +76,9 @@ export function prepareDatabase(db: Database.Database): void {
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
+    // every statement is `IF NOT EXISTS`: a v1 file gains the v2 tables, a new file gets all of them
     db.exec(SCHEMA_V1);
+    db.exec(SCHEMA_V2);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }

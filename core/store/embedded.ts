@@ -21,9 +21,9 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { SEVERITIES, VigieError, isVigieError, type EntityId } from '../../plugins/sdk/index.js';
 import type { TopologySnapshot } from '../topology/types.js';
-import type { EventFilter, Sample, SeriesPoint, Store, StoredEvent, StoreOptions } from './port.js';
+import type { EventFilter, MapLayouts, MapPosition, Sample, SeriesPoint, Store, StoredEvent, StoreOptions } from './port.js';
 import { prepareDatabase } from './embedded-schema.js';
-import { checkEvents, checkSamples, checkSeriesQuery, eventLimit, prefixEnd, severityRank } from './validate.js';
+import { checkEvents, checkLayout, checkSamples, checkSeriesQuery, eventLimit, prefixEnd, severityRank } from './validate.js';
 
 export const DEFAULT_STORE_PATH = './data/vigie.db';
 export const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -58,7 +58,7 @@ export class EmbeddedStore implements Store {
   private readonly eventQueries = new Map<string, Statement>();
   private readonly st: Record<
     'findSeries' | 'insertSeries' | 'insertSample' | 'insertEvent' | 'series' | 'metrics' | 'saveTopology'
-    | 'loadTopology' | 'pruneSamples' | 'pruneEvents' | 'pruneSeries', Statement
+    | 'loadTopology' | 'pruneSamples' | 'pruneEvents' | 'pruneSeries' | 'layouts' | 'putPosition' | 'deletePosition', Statement
   >;
 
   /** Opens (creating if needed) the store and prunes what is past the retention. */
@@ -169,6 +169,32 @@ export class EmbeddedStore implements Store {
     });
   }
 
+  async layouts(): Promise<MapLayouts> {
+    return this.run('layouts', () => {
+      const out: MapLayouts = {};
+      for (const r of this.st.layouts.all() as { site: string; node: string; x: number; y: number }[]) {
+        // defined, not assigned: a site or node named `__proto__` stays a plain key
+        if (!Object.hasOwn(out, r.site)) Object.defineProperty(out, r.site, { value: {}, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out[r.site], r.node, { value: { x: r.x, y: r.y }, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    });
+  }
+
+  async saveLayout(site: string, positions: Record<EntityId, MapPosition | null>): Promise<void> {
+    this.run('saveLayout', () => {
+      checkLayout(site, positions);
+      const entries = Object.entries(positions);
+      if (entries.length === 0) return;
+      this.transaction(() => {
+        for (const [node, p] of entries) {
+          if (p === null) this.st.deletePosition.run(site, node);
+          else this.st.putPosition.run(site, node, p.x, p.y);
+        }
+      });
+    });
+  }
+
   async prune(before: number): Promise<number> {
     return this.run('prune', () => this.pruneSync(before));
   }
@@ -200,6 +226,10 @@ export class EmbeddedStore implements Store {
       saveTopology: db.prepare(`INSERT INTO topology (id, saved_at, snapshot) VALUES (1, ?, ?)
         ON CONFLICT (id) DO UPDATE SET saved_at = excluded.saved_at, snapshot = excluded.snapshot`),
       loadTopology: db.prepare('SELECT snapshot FROM topology WHERE id = 1'),
+      layouts: db.prepare('SELECT site, node, x, y FROM layout ORDER BY site, node'),
+      putPosition: db.prepare(`INSERT INTO layout (site, node, x, y) VALUES (?, ?, ?, ?)
+        ON CONFLICT (site, node) DO UPDATE SET x = excluded.x, y = excluded.y`),
+      deletePosition: db.prepare('DELETE FROM layout WHERE site = ? AND node = ?'),
       pruneSamples: db.prepare('DELETE FROM samples WHERE at < ?'),
       pruneEvents: db.prepare('DELETE FROM events WHERE at < ?'),
       pruneSeries: db.prepare('DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM samples WHERE series = series.id)'),

@@ -8,7 +8,7 @@ import { VigieError } from '../../plugins/sdk/index.js';
 import { EmbeddedStore } from './embedded.js';
 import type { Store } from './port.js';
 
-export type { Store, Sample, SeriesPoint, StoredEvent, EventFilter, StoreOptions } from './port.js';
+export type { Store, Sample, SeriesPoint, StoredEvent, EventFilter, StoreOptions, MapPosition, SiteLayout, MapLayouts } from './port.js';
 export { StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './writer.js';
 
 export interface EmbeddedStoreConfig {

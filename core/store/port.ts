@@ -14,6 +14,9 @@
  *   again with an id the store already holds is stored once;
  * - samples and events older than the retention are deleted by `prune` (the daemon calls it
  *   periodically; adapters may also prune on their own);
+ * - map layouts (node positions per site) are kept until replaced or removed, never pruned;
+ *   `saveLayout` merges into the site's layout (`null` removes a node's position), all or nothing
+ *   (`checkLayout` in `validate.ts`: a non-finite coordinate, an empty site or node id → `E_STORE`);
  * - after `close` every operation rejects with `E_STORE_CLOSED`.
  */
 import type { EntityId, Severity } from '../../plugins/sdk/index.js';
@@ -61,6 +64,18 @@ export interface EventFilter {
   limit?: number;
 }
 
+/** A node's position on the map (the map's model coordinates). */
+export interface MapPosition {
+  x: number;
+  y: number;
+}
+
+/** The saved positions of one site's nodes: node id → position. */
+export type SiteLayout = Record<EntityId, MapPosition>;
+
+/** Every site's saved positions: site → node id → position. */
+export type MapLayouts = Record<string, SiteLayout>;
+
 export interface Store {
   readonly name: string;
   writeSamples(samples: Sample[]): Promise<void>;
@@ -71,6 +86,10 @@ export interface Store {
   events(filter: EventFilter): Promise<StoredEvent[]>;
   saveTopology(snapshot: TopologySnapshot): Promise<void>;
   loadTopology(): Promise<TopologySnapshot | undefined>;
+  /** Every saved map layout (sites with no position left are absent). */
+  layouts(): Promise<MapLayouts>;
+  /** Merges positions into a site's layout: a position sets the node's, `null` removes it, other nodes stay. */
+  saveLayout(site: string, positions: Record<EntityId, MapPosition | null>): Promise<void>;
   /** Deletes samples and events older than `before` (epoch ms); returns how many rows went. */
   prune(before: number): Promise<number>;
   close(): Promise<void>;

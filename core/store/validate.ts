@@ -3,7 +3,7 @@
  * (`E_STORE`, before touching the database, which keeps a batch all or nothing).
  */
 import { SEVERITIES, VigieError, type Severity } from '../../plugins/sdk/index.js';
-import type { EventFilter, Sample, StoredEvent } from './port.js';
+import type { EventFilter, MapPosition, Sample, StoredEvent } from './port.js';
 
 export const DEFAULT_EVENT_LIMIT = 100;
 export const MAX_EVENT_LIMIT = 10_000;
@@ -82,4 +82,17 @@ export function prefixEnd(prefix: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Throws `E_STORE` unless the site and every node id are non-empty and every position has finite x and y. */
+export function checkLayout(site: string, positions: Readonly<Record<string, MapPosition | null>>): void {
+  if (typeof site !== 'string' || !site) throw invalid('a layout needs a site name', { site });
+  if (!positions || typeof positions !== 'object' || Array.isArray(positions)) throw invalid(`layout of site ${JSON.stringify(site)}: positions must be an object`, { site });
+  for (const [node, p] of Object.entries(positions)) {
+    if (!node) throw invalid(`layout of site ${JSON.stringify(site)}: an empty node id`, { site });
+    if (p === null) continue;
+    if (!p || typeof p !== 'object' || !Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+      throw invalid(`layout of site ${JSON.stringify(site)}: node ${JSON.stringify(node)} needs finite x and y`, { site, node });
+    }
+  }
 }

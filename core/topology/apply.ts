@@ -4,12 +4,36 @@
 import { nodeId, portId, type TopologyObservation } from '../../plugins/sdk/index.js';
 import type { TopologyModel } from './model.js';
 
-/** `origin` of a link: the kind of the probe that reported it (`snmp-switch/sw1` → `snmp-switch`). */
+/** Longest site name taken from a sysLocation. */
+export const SITE_MAX_LENGTH = 100;
+
+/** sysLocation values that say nothing about where the device is (vendor and net-snmp defaults, redactions). */
+const PLACEHOLDER_LOCATION = /^(?:<.*>|\(.*\)|\[.*\]|unknown(?: \(.*\))?|not ?set|not configured|unconfigured|none|null|n\/?a|tbd|todo|default|location|sys ?location|changeme|change me|sitting on the dock of the bay|[-_.?*#]*)$/i;
+
+/**
+ * The site a sysLocation names: the value trimmed (inner runs of spaces made one), or undefined for
+ * a placeholder (`<private>`, `Unknown`, net-snmp's `Sitting on the Dock of the Bay`, empty, ...).
+ */
+export function siteFromLocation(location: unknown): string | undefined {
+  if (typeof location !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const text = location.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (PLACEHOLDER_LOCATION.test(text)) return undefined;
+  return text.length > SITE_MAX_LENGTH ? text.slice(0, SITE_MAX_LENGTH).trimEnd() : text;
+}
+
+/**
+ * Applies one topology observation. A node's site is the probe's configured `site` (`defaults.site`),
+ * else the site the probe reported, else its sysLocation (`siteFromLocation(attrs.sysLocation)`),
+ * else none. `origin` of a link: the kind of the probe that reported it (`snmp-switch/sw1` → `snmp-switch`).
+ */
 export function applyTopologyObservation(model: TopologyModel, o: TopologyObservation, defaults: { site?: string } = {}): void {
   switch (o.element) {
-    case 'node':
-      model.upsertNode(o.entity, defaults.site && !o.node.site ? { ...o.node, site: defaults.site } : o.node);
+    case 'node': {
+      const site = defaults.site || o.node.site || siteFromLocation(o.node.attrs?.sysLocation);
+      model.upsertNode(o.entity, site && site !== o.node.site ? { ...o.node, site } : o.node);
       return;
+    }
     case 'port':
       model.upsertPort(o.entity, o.port);
       return;

@@ -61,6 +61,16 @@ export class TopologyModel {
     return this.links.get(id);
   }
 
+  /** Every node, live and without a copy (cheaper than `snapshot()` for a scan); callers must not mutate them. */
+  allNodes(): IterableIterator<Readonly<TopoNode>> {
+    return this.nodes.values();
+  }
+
+  /** Every port, live and without a copy; callers must not mutate them. */
+  allPorts(): IterableIterator<Readonly<TopoPort>> {
+    return this.ports.values();
+  }
+
   portsOf(node: EntityId): TopoPort[] {
     return [...this.ports.values()].filter((p) => p.node === node);
   }

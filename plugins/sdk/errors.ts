@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   E_HTTP_NOT_FOUND: 'no resource at this HTTP path, or the entity is unknown',
   E_HTTP_METHOD: 'the HTTP method is not allowed on this path',
   E_HTTP_INTERNAL: 'the server failed while answering an HTTP request',
+  E_HTTP_FORBIDDEN: 'a write to the HTTP API came from a page of another origin (its Origin header does not match the host)',
   E_WS_MESSAGE: 'a WebSocket message from a client is not valid JSON or not a known operation',
   E_DISCOVERY: 'discovery cannot run as asked (a seed outside the allow-list, a malformed CIDR or address)',
   E_TRAP_LISTEN: 'the SNMP trap receiver cannot listen (the UDP port is taken or needs privileges)',

@@ -1,4 +1,4 @@
-// Runs before the tests (`npm test`): makes sure the real peers the tests drive are installed.
+// Runs before the tests (`npm test`): makes sure the real peers the tests drive (and Chromium) are installed.
 // As root it installs missing Debian packages with apt-get; otherwise it names them and exits 1.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +9,10 @@ const NEEDED = {
   snmp: '/usr/bin/snmpbulkwalk',
   lldpd: '/usr/sbin/lldpd',
   iproute2: '/usr/sbin/ip',
+  // the browser tests (test/web) drive Debian's Chromium headless through playwright-core
+  chromium: '/usr/bin/chromium',
+  // a font, so pages render text (and screenshots are legible) on a minimal system
+  'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
 };
 
 ensureSnmpsim();

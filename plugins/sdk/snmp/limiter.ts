@@ -12,16 +12,45 @@
  *   waiter removes it from the queue without ever starting it;
  * - the returned observable is cold and mirrors the work's notifications.
  *
+ * `acquire(key, start)` is the same without an observable (the SNMP client's per-request path):
+ * `start(ticket)` is called once a slot is free (maybe at once, synchronously); the caller calls
+ * `ticket.release()` once the work ends, or to leave the queue before it started. Same rules.
+ *
  * `restrict(key, cap)` lowers one key's cap (the SNMP client restricts a target that timed out to
  * one request at a time, so a dead agent holds one slot, not `perKey`); `restrict(key)` lifts it.
  * Since each SNMP request ends at its own timeout, a slow agent delays others by at most that.
  */
 import { Observable, defer, finalize, type Subscription } from 'rxjs';
 
-interface Waiter {
-  key: string;
-  start(): void;
+/** One request for a slot (see `acquire`). */
+export class Ticket {
+  /** True while the ticket holds a slot. */
+  held = false;
+  private over = false;
+  constructor(
+    readonly key: string,
+    private readonly limiter: ConcurrencyLimiter,
+    private readonly onStart: (t: Ticket) => void,
+  ) {}
+
+  /** Frees the slot, or leaves the queue if the work has not started. Idempotent. */
+  release(): void {
+    if (this.over) return;
+    this.over = true;
+    if (this.held) {
+      this.held = false;
+      this.limiter.releaseSlot(this.key);
+    } else this.limiter.dequeue(this);
+  }
+
+  /** Called by the limiter when the slot is granted (a released ticket is never queued). */
+  start(): void {
+    this.held = true;
+    this.onStart(this);
+  }
 }
+
+type Waiter = Ticket;
 
 export class ConcurrencyLimiter {
   private active = 0;
@@ -31,7 +60,7 @@ export class ConcurrencyLimiter {
   private readonly queues = new Map<string, Waiter[]>();
   private readonly caps = new Map<string, number>();
   /** Keys with waiters, in arrival order (ties of `servedAt` go to the earlier). */
-  private turn: string[] = [];
+  private readonly turn: string[] = [];
   /** When each key was last served (a counter); a key never served goes first. Forgotten with the key's last work. */
   private readonly servedAt = new Map<string, number>();
   private served = 0;
@@ -70,28 +99,25 @@ export class ConcurrencyLimiter {
 
   run<T>(key: string, work: () => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
-      let held = false;
       let inner: Subscription | undefined;
-      const release = (): void => {
-        if (!held) return;
-        held = false;
-        this.releaseSlot(key);
-      };
-      const waiter: Waiter = {
-        key,
-        start: () => {
-          held = true;
-          inner = defer(work).pipe(finalize(release)).subscribe(subscriber);
-        },
-      };
-      this.enqueue(waiter);
-      this.pump();
+      const ticket = this.acquire(key, (t) => {
+        inner = defer(work)
+          .pipe(finalize(() => t.release()))
+          .subscribe(subscriber);
+      });
       return () => {
-        this.dequeue(waiter);
         inner?.unsubscribe();
-        release();
+        ticket.release();
       };
     });
+  }
+
+  /** Queues `start` for a slot of `key` (see the module comment); release the ticket when done. */
+  acquire(key: string, start: (t: Ticket) => void): Ticket {
+    const t = new Ticket(key, this, start);
+    this.enqueue(t);
+    this.pump();
+    return t;
   }
 
   private enqueue(w: Waiter): void {
@@ -104,8 +130,8 @@ export class ConcurrencyLimiter {
     this.queued++;
   }
 
-  /** Removes a waiter that has not started (no-op otherwise). */
-  private dequeue(w: Waiter): void {
+  /** Removes a waiter that has not started (no-op otherwise); for `Ticket.release`. */
+  dequeue(w: Waiter): void {
     const q = this.queues.get(w.key);
     const i = q ? q.indexOf(w) : -1;
     if (!q || i < 0) return;
@@ -116,10 +142,12 @@ export class ConcurrencyLimiter {
 
   private dropKey(key: string): void {
     this.queues.delete(key);
-    this.turn = this.turn.filter((k) => k !== key);
+    const i = this.turn.indexOf(key);
+    if (i >= 0) this.turn.splice(i, 1);
   }
 
-  private releaseSlot(key: string): void {
+  /** Frees a slot of `key`; for `Ticket.release`. */
+  releaseSlot(key: string): void {
     this.active--;
     const n = (this.activeByKey.get(key) ?? 1) - 1;
     if (n > 0) this.activeByKey.set(key, n);

@@ -22,23 +22,21 @@
  *   out is held to one request at a time until it answers again, so a dead agent holds one slot,
  *   each time for at most its own timeout.
  * - `close()` closes every socket; requests in flight fail with `E_SNMP`, later ones too.
+ *
+ * Cost: a request is a limiter ticket and a net-snmp callback (no RxJS operator chain), and a
+ * v2c/v3 walk is one observable with a callback loop inside (`bulk-walk.ts`), so what the engine
+ * adds per varbind to net-snmp's own decoding is its checks (subtree, order) and the rows it keeps.
  */
 import { createHash } from 'node:crypto';
 import snmp from 'net-snmp';
 import type { Logger } from 'pino';
-import { Observable, catchError, concatMap, defer, from, map, of, tap, throwError, toArray } from 'rxjs';
+import { Observable, catchError, concatMap, defer, from, map, of, throwError, toArray } from 'rxjs';
 import { VigieError } from '../errors.js';
 import type { SnmpClient, SnmpSession, SnmpTarget, Varbind } from './types.js';
-import { ConcurrencyLimiter } from './limiter.js';
+import { ConcurrencyLimiter, type Ticket } from './limiter.js';
 import { fromNetSnmp, type RawVarbind } from './net-snmp-varbind.js';
-import {
-  AdaptiveRepetitions,
-  walkColumnsLoop,
-  walkSubtree,
-  withAdaptiveRepetitions,
-  type ColumnWalker,
-  type RequestFailure,
-} from './walk.js';
+import { AdaptiveRepetitions, walkSubtree, type ColumnWalker, type RequestFailure } from './walk.js';
+import { bulkWalkColumns, bulkWalkSubtree, type BulkSend, type BulkWalkOptions, type RawBulkAnswer } from './bulk-walk.js';
 
 export interface SnmpClientOptions {
   /** Max requests in flight across every target (default 64). */
@@ -142,7 +140,7 @@ class NetSnmpSession implements SnmpSession, ColumnWalker {
   walk(root: string, opts?: { maxRepetitions?: number }): Observable<Varbind[]> {
     const onLoop = this.loopLogger(root);
     if (this.target.version === '1') return walkSubtree(root, (cursor) => this.getNextV1(cursor), onLoop);
-    return walkSubtree(root, (cursor) => this.bulk([cursor], opts?.maxRepetitions).pipe(map((cols) => cols[0] ?? [])), onLoop);
+    return bulkWalkSubtree(root, this.sendBulk, this.bulkOptions(opts?.maxRepetitions, onLoop));
   }
 
   walkColumns(roots: string[], opts?: { maxRepetitions?: number }): Observable<Varbind[][]> {
@@ -152,21 +150,16 @@ class NetSnmpSession implements SnmpSession, ColumnWalker {
         toArray(),
       );
     }
-    return walkColumnsLoop(roots, (cursors) => this.bulk(cursors, opts?.maxRepetitions), this.loopLogger(roots.join(',')));
+    return bulkWalkColumns(roots, this.sendBulk, this.bulkOptions(opts?.maxRepetitions, this.loopLogger(roots.join(','))));
   }
 
-  /** One GETBULK of `cursors` (no non-repeaters), sized adaptively; the rows that follow each cursor. */
-  private bulk(cursors: string[], wanted: number | undefined): Observable<Varbind[][]> {
-    return withAdaptiveRepetitions(
-      this.repetitions,
-      wanted,
-      (reps) =>
-        this.call<(RawVarbind | RawVarbind[])[]>((raw, cb) => raw.getBulk(cursors, 0, reps, cb)).pipe(
-          map((cols) => cols.map((c) => (Array.isArray(c) ? c : [c]).map(fromNetSnmp))),
-        ),
-      failureKind,
-    );
+  private bulkOptions(wanted: number | undefined, onLoop: (cursor: string, next: string) => void): BulkWalkOptions {
+    return { repetitions: this.repetitions, wanted, kindOf: failureKind, onLoop };
   }
+
+  /** One GETBULK of `cursors` (no non-repeaters) through the limiter, callback style (see `bulk-walk.ts`). */
+  private readonly sendBulk: BulkSend = (cursors, reps, done) =>
+    this.request<RawBulkAnswer>((raw, cb) => raw.getBulk(cursors, 0, reps, cb as Callback<unknown[]>), done);
 
   /** v1 GETNEXT step; v1 signals the end of the MIB view with noSuchName. */
   private getNextV1(cursor: string): Observable<Varbind[]> {
@@ -210,42 +203,45 @@ class NetSnmpSession implements SnmpSession, ColumnWalker {
     );
   }
 
-  /** One request through the limiter; the callback's outcome goes to the subscriber, once. */
+  /** One request through the limiter, as an observable: the outcome goes to the subscriber, once. */
   private call<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void): Observable<R> {
-    return this.limiter
-      .run(this.key, () => this.send(invoke))
-      .pipe(
-        // A target that times out is held to one request at a time until it answers again.
-        tap({
-          next: () => this.limiter.restrict(this.key),
-          error: (e: unknown) => this.limiter.restrict(this.key, failureKind(e) === 'timeout' ? 1 : undefined),
-        }),
-      );
-  }
-
-  private send<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void): Observable<R> {
-    return new Observable<R>((subscriber) => {
-      let live = true;
-      const cb: Callback<R> = (err, res) => {
-        if (!live) return;
-        live = false;
-        if (err) subscriber.error(this.toVigieError(err));
+    return new Observable<R>((subscriber) =>
+      this.request<R>(invoke, (err, res) => {
+        if (err) subscriber.error(err);
         else {
           subscriber.next(res as R);
           subscriber.complete();
         }
-      };
-      try {
-        if (this.isClosed()) throw new VigieError('E_SNMP', `the SNMP client is closed (request to ${this.where})`);
-        invoke(this.open(), cb);
-      } catch (e) {
-        cb(e instanceof Error ? e : new Error(String(e)));
-      }
-      // net-snmp cannot withdraw one request: an abandoned one is ignored and ends at its timeout.
-      return () => {
-        live = false;
-      };
-    });
+      }),
+    );
+  }
+
+  /**
+   * One request through the limiter, callback style: `invoke` runs once a slot is free; `done`
+   * is called once, with a `VigieError` or the answer, after the slot is freed. A target that
+   * times out is held to one request at a time until it answers again. Returns a function that
+   * abandons the request (net-snmp cannot withdraw one: it is ignored and ends at its timeout).
+   */
+  private request<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void, done: (err: VigieError | null, res?: R) => void): () => void {
+    const exchange = new Exchange<R>(this, invoke, done);
+    // Inline arrows: tsx (esbuild keepNames) would name, at a cost, a closure bound to a name.
+    exchange.ticket = this.limiter.acquire(this.key, (t) => exchange.start(t));
+    return () => exchange.abandon();
+  }
+
+  /** Sends `invoke` on the open socket; errors (a closed client, a bad OID) come back through `cb`. */
+  sendNow<R>(invoke: (raw: snmp.Session, cb: Callback<R>) => void, cb: Callback<R>): void {
+    try {
+      if (this.isClosed()) throw new VigieError('E_SNMP', `the SNMP client is closed (request to ${this.where})`);
+      invoke(this.open(), cb);
+    } catch (e) {
+      cb(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** The limiter's verdict on an answer (see `request`). */
+  answered(err: VigieError | null): void {
+    this.limiter.restrict(this.key, err && failureKind(err) === 'timeout' ? 1 : undefined);
   }
 
   private open(): snmp.Session {
@@ -266,7 +262,7 @@ class NetSnmpSession implements SnmpSession, ColumnWalker {
     return out;
   }
 
-  private toVigieError(err: Error): VigieError {
+  toVigieError(err: Error): VigieError {
     if (err instanceof VigieError) return err;
     const { timeoutMs, retries } = this.target;
     if (err.name === 'RequestTimedOutError') {
@@ -285,6 +281,38 @@ class NetSnmpSession implements SnmpSession, ColumnWalker {
     const oid = /:\s*(\.?\d+(?:\.\d+)+)\s*$/.exec(err.message)?.[1];
     if (oid) details.oid = oid;
     return new VigieError('E_SNMP', `SNMP request to ${this.where} failed: ${this.redact(err.message)}`, details);
+  }
+}
+
+/** One request of `NetSnmpSession.request`: its slot, its callback, and whether it still counts. */
+class Exchange<R> {
+  ticket?: Ticket;
+  private live = true;
+
+  constructor(
+    private readonly session: NetSnmpSession,
+    private readonly invoke: (raw: snmp.Session, cb: Callback<R>) => void,
+    private readonly done: (err: VigieError | null, res?: R) => void,
+  ) {}
+
+  /** The limiter granted the slot. */
+  start(t: Ticket): void {
+    this.ticket = t;
+    this.session.sendNow<R>(this.invoke, (err, res) => this.answer(err, res));
+  }
+
+  private answer(err: Error | null, res?: R): void {
+    if (!this.live) return;
+    this.live = false;
+    const e = err ? this.session.toVigieError(err) : null;
+    this.session.answered(e);
+    this.ticket?.release();
+    this.done(e, res);
+  }
+
+  abandon(): void {
+    this.live = false;
+    this.ticket?.release();
   }
 }
 

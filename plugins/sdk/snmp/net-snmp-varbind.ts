@@ -53,24 +53,49 @@ function toNumber(v: unknown): number {
   return Number(v);
 }
 
-export function fromNetSnmp(raw: RawVarbind): Varbind {
-  const type: SnmpType = raw.type === undefined ? 'Null' : (TYPE_NAMES[raw.type] ?? 'Opaque');
-  const v = raw.value;
+/** The SDK type of a BER tag (an array: this runs once per varbind of every walk). */
+const TYPE_BY_TAG: (SnmpType | undefined)[] = [];
+for (const [tag, name] of Object.entries(TYPE_NAMES)) TYPE_BY_TAG[Number(tag)] = name;
+
+function typeOf(tag: number | undefined): SnmpType {
+  return tag === undefined ? 'Null' : (TYPE_BY_TAG[tag] ?? 'Opaque');
+}
+
+function valueOf(type: SnmpType, v: unknown): Varbind['value'] {
   switch (type) {
     case 'Integer':
     case 'Counter32':
     case 'Gauge32':
     case 'TimeTicks':
-      return { oid: raw.oid, type, value: toNumber(v) };
-    case 'Counter64':
-      return { oid: raw.oid, type, value: bytesToBigint(v) };
+      return toNumber(v);
     case 'OctetString':
     case 'Opaque':
-      return { oid: raw.oid, type, value: toBuffer(v) };
+      return toBuffer(v);
+    case 'Counter64':
+      return bytesToBigint(v);
     case 'OID':
     case 'IpAddress':
-      return { oid: raw.oid, type, value: String(v) };
+      return String(v);
     default:
-      return { oid: raw.oid, type, value: null };
+      return null;
   }
+}
+
+export function fromNetSnmp(raw: RawVarbind): Varbind {
+  const type = typeOf(raw.type);
+  return { oid: raw.oid, type, value: valueOf(type, raw.value) };
+}
+
+/**
+ * `fromNetSnmp` without a new object: turns net-snmp's own varbind into the SDK's in place (same
+ * fields, same order) and returns it. Only for varbinds handed over for good, as a GETBULK
+ * answer is (net-snmp never reads them again): the walks keep thousands of rows until they end,
+ * and one object per row instead of two is less for the garbage collector to carry.
+ */
+export function adoptNetSnmp(raw: RawVarbind): Varbind {
+  const out = raw as unknown as { oid: string; type: SnmpType; value: Varbind['value'] };
+  const type = typeOf(raw.type);
+  out.value = valueOf(type, raw.value);
+  out.type = type;
+  return out;
 }

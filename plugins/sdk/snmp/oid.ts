@@ -29,9 +29,8 @@ function readArc(s: string, i: number): number {
   return v;
 }
 
-/** Negative when `a` comes before `b` in walk order, 0 when equal, positive after. */
-export function compareOid(a: string, b: string): number {
-  if (a === b) return 0;
+/** `compareOid` for any spelling (leading dot, empty arcs, leading zeros): arc by arc from the start. */
+function compareArcs(a: string, b: string): number {
   let i = 0;
   let j = 0;
   for (;;) {
@@ -44,6 +43,36 @@ export function compareOid(a: string, b: string): number {
   }
 }
 
+/**
+ * Negative when `a` comes before `b` in walk order, 0 when equal, positive after. Consecutive
+ * OIDs of a walk share a long prefix, so it skips the common characters and compares only the
+ * arc where they differ (digit count first, then digits); odd spellings take the slow path.
+ */
+export function compareOid(a: string, b: string): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  const n = la < lb ? la : lb;
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  while (i > 0 && a.charCodeAt(i - 1) !== DOT) i--;
+  let ea = i;
+  while (ea < la && a.charCodeAt(ea) !== DOT) ea++;
+  let eb = i;
+  while (eb < lb && b.charCodeAt(eb) !== DOT) eb++;
+  // An empty arc (a leading, doubled or trailing dot, or one OID ending here) or a leading zero: slow path.
+  if (ea === i || eb === i || (a.charCodeAt(i) === ZERO && ea - i > 1) || (b.charCodeAt(i) === ZERO && eb - i > 1)) {
+    return compareArcs(a, b);
+  }
+  if (ea !== eb) return ea - eb;
+  for (let k = i; k < ea; k++) {
+    const d = a.charCodeAt(k) - b.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  // Same arc: the OIDs part after it.
+  return compareArcs(a.slice(ea), b.slice(eb));
+}
+
 /** True when `oid` lies strictly under `root` (the root itself is not in its subtree). */
 export function oidInSubtree(root: string, oid: string): boolean {
   const r0 = root.charCodeAt(0) === DOT ? 1 : 0;
@@ -51,5 +80,7 @@ export function oidInSubtree(root: string, oid: string): boolean {
   const o0 = oid.charCodeAt(0) === DOT ? 1 : 0;
   const len = r1 - r0;
   if (oid.length - o0 <= len || oid.charCodeAt(o0 + len) !== DOT) return false;
+  // No copy of the root when it is written plainly (the usual case).
+  if (r0 === 0 && r1 === root.length) return oid.startsWith(root, o0);
   return oid.startsWith(root.slice(r0, r1), o0);
 }

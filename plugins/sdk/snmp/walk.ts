@@ -1,31 +1,25 @@
 /**
- * The walk loops shared by every transport, independent of net-snmp so they can be tested with
- * scripted agents, and the adaptive max-repetitions of GETBULK.
+ * The GETNEXT walk loop and the pieces every walk shares, independent of net-snmp so they can be
+ * tested with scripted agents. The GETBULK walks (one subtree, or several table columns with one
+ * multi-OID GETBULK per round) live in `bulk-walk.ts`, which uses `Column` and
+ * `AdaptiveRepetitions` from here.
  *
- * `walkSubtree(root, step, onLoop?, opts?)`: calls `step(cursor)` (one GETNEXT or GETBULK
+ * `walkSubtree(root, step, onLoop?, opts?)`: calls `step(cursor)` (one GETNEXT answer, or any
  * answer: the varbinds that follow `cursor`, in order) until the walk ends, then emits every
  * row under `root` once, in OID order, and completes. The walk ends at the first varbind outside
  * the subtree, at endOfMibView, on an empty answer, on an OID that does not increase (an agent
  * that loops: `onLoop` is told, the rows so far are kept), and after `opts.maxRows` rows
- * (default 1,000,000; `opts.onTruncated` is told). A step's error ends the walk with that error.
- * Unsubscribing abandons the step in flight.
+ * (default 1,000,000; `opts.onTruncated` is told): the rules of `Column`. A step's error ends
+ * the walk with that error. Unsubscribing abandons the step in flight.
  *
- * `walkColumnsLoop(roots, step, onLoop?, opts?)`: the same for several table columns at once
- * (one multi-OID GETBULK per round, as `snmpbulkwalk` cannot do): `step(cursors)` answers, for
- * each cursor, the varbinds that follow it. Each column ends on its own by the rules above and
- * leaves the next rounds; an answer that advances no column ends the walk (no hang). Emits one
- * array of rows per root, in the order of `roots`.
- *
- * `AdaptiveRepetitions` and `withAdaptiveRepetitions`: the max-repetitions of one agent, shrunk
- * when it answers `tooBig` or times out and grown back after successes (see their comments).
+ * `AdaptiveRepetitions`: the max-repetitions of one agent, shrunk when it answers `tooBig` or
+ * times out and grown back after successes (see its comment; `bulk-walk.ts` applies it).
  */
-import { EMPTY, Observable, catchError, concat, defer, expand, ignoreElements, of, tap, throwError } from 'rxjs';
+import { EMPTY, Observable, concat, defer, expand, ignoreElements, of } from 'rxjs';
 import type { Varbind } from './types.js';
 import { compareOid, oidInSubtree } from './oid.js';
 
 export type WalkStep = (cursor: string) => Observable<Varbind[]>;
-/** One round of a multi-column walk: for each cursor, the varbinds that follow it. */
-export type ColumnsStep = (cursors: string[]) => Observable<Varbind[][]>;
 export type OnLoop = (cursor: string, next: string) => void;
 
 /**
@@ -44,12 +38,15 @@ export interface WalkLoopOptions {
 }
 
 const DEFAULT_MAX_ROWS = 1_000_000;
+const DOT = 46;
 
-/** One column being walked. */
-class Column {
+/** One column being walked (also by the callback walks of `bulk-walk.ts`). */
+export class Column {
   readonly rows: Varbind[] = [];
   cursor: string;
   done = false;
+  /** `root.` when the root is written plainly (no leading or trailing dot): a native prefix test. */
+  private readonly prefix?: string;
   constructor(
     readonly root: string,
     private readonly maxRows: number,
@@ -57,6 +54,7 @@ class Column {
     private readonly onTruncated?: (root: string, rows: number) => void,
   ) {
     this.cursor = root;
+    if (root.length > 0 && !root.startsWith('.') && !root.endsWith('.')) this.prefix = `${root}.`;
   }
 
   /** Takes one answer; returns how many rows it added. */
@@ -64,27 +62,44 @@ class Column {
     let added = 0;
     if (!batch || batch.length === 0) return 0;
     for (const vb of batch) {
-      if (vb.type === 'EndOfMibView' || !oidInSubtree(this.root, vb.oid)) {
-        this.done = true;
-        return added;
-      }
-      if (compareOid(vb.oid, this.cursor) <= 0) {
-        this.onLoop?.(this.cursor, vb.oid);
-        this.done = true;
-        return added;
-      }
-      this.rows.push(vb);
-      this.cursor = vb.oid;
+      if (!this.accepts(vb.oid, vb.type === 'EndOfMibView')) return added;
       added++;
-      if (this.rows.length >= this.maxRows) {
-        this.onTruncated?.(this.root, this.rows.length);
-        this.done = true;
-        return added;
-      }
+      if (!this.keep(vb)) return added;
     }
     return added;
   }
+
+  /**
+   * Whether a varbind with this OID (`end`: an endOfMibView) is the column's next row; if not,
+   * the column is over (left the subtree, ended, or did not increase: `onLoop` is told).
+   */
+  accepts(oid: string, end: boolean): boolean {
+    const inSubtree =
+      this.prefix !== undefined && oid.charCodeAt(0) !== DOT ? oid.startsWith(this.prefix) : oidInSubtree(this.root, oid);
+    if (end || !inSubtree) {
+      this.done = true;
+      return false;
+    }
+    if (compareOid(oid, this.cursor) <= 0) {
+      this.onLoop?.(this.cursor, oid);
+      this.done = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Keeps an accepted row; false when the column is now full (`maxRows`: `onTruncated` is told). */
+  keep(vb: Varbind): boolean {
+    this.rows.push(vb);
+    this.cursor = vb.oid;
+    if (this.rows.length < this.maxRows) return true;
+    this.onTruncated?.(this.root, this.rows.length);
+    this.done = true;
+    return false;
+  }
 }
+
+export const DEFAULT_MAX_ROWS_PER_ROOT = DEFAULT_MAX_ROWS;
 
 export function walkSubtree(root: string, step: WalkStep, onLoop?: OnLoop, opts: WalkLoopOptions = {}): Observable<Varbind[]> {
   return defer(() => {
@@ -98,30 +113,6 @@ export function walkSubtree(root: string, step: WalkStep, onLoop?: OnLoop, opts:
       ignoreElements(),
     );
     return concat(steps, defer(() => of(col.rows)));
-  });
-}
-
-export function walkColumnsLoop(roots: readonly string[], step: ColumnsStep, onLoop?: OnLoop, opts: WalkLoopOptions = {}): Observable<Varbind[][]> {
-  return defer(() => {
-    const cols = roots.map((r) => new Column(r, opts.maxRows ?? DEFAULT_MAX_ROWS, onLoop, opts.onTruncated));
-    if (cols.length === 0) return of([]);
-    let active = cols;
-    const round = (): Observable<Varbind[][]> => step(active.map((c) => c.cursor));
-    const steps = round().pipe(
-      expand((answers) => {
-        let progress = 0;
-        active.forEach((c, i) => {
-          const added = c.consume(answers[i]);
-          // A column answered with nothing at all is over; one left out of a cut answer is not.
-          if (added === 0 && answers[i] !== undefined) c.done = true;
-          progress += added;
-        });
-        active = progress === 0 ? [] : active.filter((c) => !c.done);
-        return active.length === 0 ? EMPTY : round();
-      }),
-      ignoreElements(),
-    );
-    return concat(steps, defer(() => of(cols.map((c) => c.rows))));
   });
 }
 
@@ -179,42 +170,5 @@ export class AdaptiveRepetitions {
   }
 }
 
+/** How a request failed, for the retries of `bulk-walk.ts`: `tooBig` and `timeout` are retried smaller. */
 export type RequestFailure = 'tooBig' | 'timeout' | 'other';
-
-/**
- * One request sized by `reps`: `request(r)` with `r = reps.next(wanted)`. On `tooBig` it
- * retries at once with the shrunk size (down to 1 repetition, then fails); on a timeout it
- * shrinks and retries, twice at most (a large answer may be what the agent or the path cannot
- * deliver; a dead agent costs three timeouts, and the poller's deadline bounds that); any other
- * error passes through. `kindOf` tells the failures apart.
- */
-export function withAdaptiveRepetitions<T>(
-  reps: AdaptiveRepetitions,
-  wanted: number | undefined,
-  request: (r: number) => Observable<T>,
-  kindOf: (e: unknown) => RequestFailure,
-): Observable<T> {
-  return defer(() => {
-    let timeoutRetries = 2;
-    const attempt = (): Observable<T> =>
-      defer(() => {
-        const r = reps.next(wanted);
-        return request(r).pipe(
-          tap(() => reps.succeeded(r)),
-          catchError((e: unknown) => {
-            const kind = kindOf(e);
-            if (kind === 'tooBig' && r > 1) {
-              reps.shrink(r);
-              return attempt();
-            }
-            if (kind === 'timeout' && r > 1 && timeoutRetries-- > 0) {
-              reps.shrink(r);
-              return attempt();
-            }
-            return throwError(() => e);
-          }),
-        );
-      });
-    return attempt();
-  });
-}

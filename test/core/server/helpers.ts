@@ -12,7 +12,8 @@ import WebSocket from 'ws';
 import { SEVERITIES, VigieError, type EntityId } from '../../../plugins/sdk/index.js';
 import type { EventFeed, RunningServer, ServerOptions } from '../../../core/server/deps.js';
 import { startServer } from '../../../core/server/index.js';
-import type { EventFilter, Sample, SeriesPoint, Store, StoredEvent } from '../../../core/store/port.js';
+import type { EventFilter, MapLayouts, MapPosition, Sample, SeriesPoint, Store, StoredEvent } from '../../../core/store/port.js';
+import { checkLayout } from '../../../core/store/validate.js';
 import type { TopologySnapshot } from '../../../core/topology/types.js';
 import { TopologyModel } from '../../../core/topology/model.js';
 
@@ -70,6 +71,29 @@ export class MemoryStore implements Store {
         && (f.to === undefined || e.at <= f.to))
       .sort((a, b) => b.at - a.at)
       .slice(0, f.limit ?? 100);
+  }
+
+  /** site → node → position; `layoutSaves` counts the calls. */
+  layout = new Map<string, Map<string, MapPosition>>();
+  layoutSaves = 0;
+
+  async layouts(): Promise<MapLayouts> {
+    this.check();
+    const out: MapLayouts = {};
+    for (const [site, nodes] of this.layout) if (nodes.size) Object.defineProperty(out, site, { value: Object.fromEntries(nodes), enumerable: true });
+    return out;
+  }
+
+  async saveLayout(site: string, positions: Record<EntityId, MapPosition | null>): Promise<void> {
+    this.check();
+    checkLayout(site, positions);
+    this.layoutSaves++;
+    const nodes = this.layout.get(site) ?? new Map<string, MapPosition>();
+    for (const [node, p] of Object.entries(positions)) {
+      if (p === null) nodes.delete(node);
+      else nodes.set(node, { x: p.x, y: p.y });
+    }
+    this.layout.set(site, nodes);
   }
 
   async saveTopology(_s: TopologySnapshot): Promise<void> {}

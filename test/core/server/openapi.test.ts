@@ -16,6 +16,13 @@ type Doc = { openapi: string; info: { description: string }; paths: Record<strin
 const EXAMPLES: Record<string, string> = {
   '/api/entities/{id}': '/api/entities/' + encodeURIComponent('node:sw-01'),
   '/api/series': '/api/series?entity=node%3Asw-01&metric=snmp.rtt_ms',
+  '/api/search': '/api/search?q=sw',
+  '/api/layout/{site}': '/api/layout/paris',
+};
+
+/** Request bodies of the documented writes. */
+const BODIES: Record<string, unknown> = {
+  '/api/layout/{site}': { positions: { 'node:sw-01': { x: 1.5, y: -2 }, 'node:gone': null } },
 };
 
 /** Rewrites OpenAPI component refs into JSON Schema `$defs` refs (of the document `base`, or local). */
@@ -69,9 +76,17 @@ describe('server OpenAPI document', () => {
         await c.close();
         continue;
       }
-      const res = await fetch(h.server.url + (EXAMPLES[path] ?? path));
+      const [method, op] = Object.entries(ops)[0] as [string, any];
+      const init: RequestInit = { method: method.toUpperCase() };
+      if (op.requestBody) {
+        expect(BODIES[path], `an example body for ${method} ${path}`).to.not.equal(undefined);
+        validate(op.requestBody.content['application/json'].schema, BODIES[path], `${path} request body`);
+        init.body = JSON.stringify(BODIES[path]);
+        init.headers = { 'content-type': 'application/json' };
+      }
+      const res = await fetch(h.server.url + (EXAMPLES[path] ?? path), init);
       expect(res.status, path).to.equal(200);
-      const content = ops.get.responses['200'].content;
+      const content = op.responses['200'].content;
       const [type, { schema }] = Object.entries(content)[0] as [string, { schema: unknown }];
       expect(res.headers.get('content-type'), path).to.include(type);
       const body = type === 'application/json' ? await res.json() : await res.text();
@@ -93,6 +108,20 @@ describe('server OpenAPI document', () => {
     expect(names('/api/series')).to.deep.equal(['entity', 'from', 'metric', 'step', 'to']);
     expect(names('/api/events')).to.deep.equal(['entity', 'entityPrefix', 'from', 'limit', 'severity', 'to', 'type']);
     expect(names('/api/entities/{id}')).to.deep.equal(['id']);
+    expect(names('/api/search')).to.deep.equal(['limit', 'q']);
+    expect(doc.paths['/api/layout/{site}'].put.parameters.map((x: any) => x.name)).to.deep.equal(['site']);
+  });
+
+  it('documents the layout write\'s refusals (400, 403), and they validate', async () => {
+    const put = doc.paths['/api/layout/{site}'].put;
+    for (const code of ['400', '403']) expect(put.responses[code], code).to.be.an('object');
+    const bad = await fetch(h.server.url + '/api/layout/paris', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"positions":{"n":{"x":"a","y":1}}}' });
+    expect(bad.status).to.equal(400);
+    validate({ $ref: '#/components/schemas/Error' }, await bad.json(), '400');
+    const forbidden = await fetch(h.server.url + '/api/layout/paris', { method: 'PUT', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{"positions":{}}' });
+    expect(forbidden.status).to.equal(403);
+    validate({ $ref: '#/components/schemas/Error' }, await forbidden.json(), '403');
+    expect(ajv.validate(toDefs(put.requestBody.content['application/json'].schema, 'openapi') as object, { positions: { n: { x: 1 } } }), 'a position without y breaks the documented body').to.equal(false);
   });
 
   it('rejects an answer that breaks the schema (the validation is real)', () => {

@@ -200,6 +200,60 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       });
     });
 
+    describe('map layouts', () => {
+      it('merges positions per site: set, overwrite, remove with null; other sites untouched', async () => {
+        expect(await store.layouts()).to.deep.equal({});
+        await store.saveLayout('paris', { 'node:sw-01': { x: 10, y: -20.5 }, 'node:sw-02': { x: 0, y: 0 } });
+        await store.saveLayout('lyon', { 'node:r1': { x: 1e6, y: -1e6 } });
+        await store.saveLayout('paris', { 'node:sw-02': { x: 3.25, y: 4 }, 'node:sw-03': { x: -1, y: 2 } });
+        expect(await store.layouts()).to.deep.equal({
+          paris: { 'node:sw-01': { x: 10, y: -20.5 }, 'node:sw-02': { x: 3.25, y: 4 }, 'node:sw-03': { x: -1, y: 2 } },
+          lyon: { 'node:r1': { x: 1e6, y: -1e6 } },
+        });
+        await store.saveLayout('lyon', { 'node:r1': null, 'node:never-saved': null });
+        await store.saveLayout('paris', {});
+        expect(await store.layouts(), 'a site with no position left is absent').to.deep.equal({
+          paris: { 'node:sw-01': { x: 10, y: -20.5 }, 'node:sw-02': { x: 3.25, y: 4 }, 'node:sw-03': { x: -1, y: 2 } },
+        });
+      });
+
+      it('keeps odd site and node names as plain keys (unicode, `__proto__`, separators)', async () => {
+        await store.saveLayout('__proto__', { 'node:a': { x: 1, y: 2 } });
+        // as JSON.parse gives it from a request body: an own `__proto__` key (a literal would set the prototype)
+        await store.saveLayout('Bâtiment A / étage 2', JSON.parse('{"__proto__":{"x":3,"y":4},"node:x/y:z":{"x":5,"y":6}}'));
+        const all = await store.layouts();
+        expect(Object.keys(all).sort()).to.deep.equal(['Bâtiment A / étage 2', '__proto__']);
+        expect(Object.getPrototypeOf(all)).to.equal(Object.prototype);
+        expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).to.deep.equal({ 'node:a': { x: 1, y: 2 } });
+        const site = all['Bâtiment A / étage 2'];
+        expect(Object.keys(site).sort()).to.deep.equal(['__proto__', 'node:x/y:z']);
+        expect(Object.getOwnPropertyDescriptor(site, '__proto__')?.value).to.deep.equal({ x: 3, y: 4 });
+      });
+
+      it('rejects a malformed layout with E_STORE and stores none of it', async () => {
+        await store.saveLayout('paris', { 'node:a': { x: 1, y: 1 } });
+        const bad: [string, unknown][] = [
+          ['', { 'node:a': { x: 2, y: 2 } }],
+          ['paris', { 'node:a': { x: 2, y: 2 }, 'node:b': { x: NaN, y: 0 } }],
+          ['paris', { 'node:a': { x: 2, y: 2 }, 'node:b': { x: 0, y: Infinity } }],
+          ['paris', { 'node:a': { x: 2, y: 2 }, 'node:b': { x: '1', y: 0 } }],
+          ['paris', { 'node:a': { x: 2, y: 2 }, '': { x: 0, y: 0 } }],
+          ['paris', { 'node:a': { x: 2, y: 2 }, 'node:b': 7 }],
+          ['paris', null],
+        ];
+        for (const [site, positions] of bad) await expectRejects(store.saveLayout(site, positions as never), 'E_STORE', JSON.stringify([site, positions]));
+        expect(await store.layouts()).to.deep.equal({ paris: { 'node:a': { x: 1, y: 1 } } });
+      });
+
+      it('saves a 2,000-node site in one call', async () => {
+        const positions = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`node:n${i}`, { x: i * 1.5, y: -i }]));
+        await store.saveLayout('big', positions);
+        const saved = (await store.layouts()).big;
+        expect(Object.keys(saved)).to.have.length(2000);
+        expect(saved['node:n1999']).to.deep.equal({ x: 1999 * 1.5, y: -1999 });
+      });
+    });
+
     describe('topology, retention, durability, closing', () => {
       it('saves and loads the topology snapshot (the last save wins)', async () => {
         expect(await store.loadTopology()).to.equal(undefined);
@@ -220,7 +274,9 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         const cut = base + 30 * MIN;
         const wantGone = samples.filter((s) => s.at < cut).length + events.filter((e) => e.at < cut).length;
         expect(wantGone).to.be.greaterThan(0);
+        await store.saveLayout('paris', { 'node:r1': { x: 1, y: 2 } });
         expect(await store.prune(cut)).to.equal(wantGone);
+        expect(await store.layouts(), 'layouts are never pruned').to.deep.equal({ paris: { 'node:r1': { x: 1, y: 2 } } });
         const kept = samples.filter((s) => s.at >= cut);
         expectSeriesEqual(await store.querySeries('node:r1', 'cpu.pct', base, base + 60 * MIN, MIN), expectedSeries(kept, 'node:r1', 'cpu.pct', base, base + 60 * MIN, MIN));
         expect(await store.metrics('node:r1')).to.deep.equal(['cpu.pct']);
@@ -238,11 +294,13 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         await store.writeSamples(samples);
         await store.writeEvents(events);
         await store.saveTopology(sampleTopology(7));
+        await store.saveLayout('paris', { 'node:sw-01': { x: 1.5, y: -2 } });
         await store.close();
         const again = await opened.reopen!();
         expectSeriesEqual(await again.querySeries('node:r1', 'cpu.pct', base, base + 10 * MIN, MIN), expectedSeries(samples, 'node:r1', 'cpu.pct', base, base + 10 * MIN, MIN));
         expect((await again.events({ limit: 100 })).map((e) => e.id)).to.deep.equal(expectedEvents(events, { limit: 100 }).map((e) => e.id));
         expect(await again.loadTopology()).to.deep.equal(sampleTopology(7));
+        expect(await again.layouts()).to.deep.equal({ paris: { 'node:sw-01': { x: 1.5, y: -2 } } });
       });
 
       it('rejects every operation with E_STORE_CLOSED after close (close itself is idempotent)', async () => {
@@ -257,6 +315,8 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           ['events', () => store.events({})],
           ['saveTopology', () => store.saveTopology(sampleTopology(1))],
           ['loadTopology', () => store.loadTopology()],
+          ['layouts', () => store.layouts()],
+          ['saveLayout', () => store.saveLayout('paris', { 'node:a': { x: 1, y: 1 } })],
           ['prune', () => store.prune(base)],
         ];
         for (const [op, call] of ops) await expectRejects(call(), 'E_STORE_CLOSED', op);

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { EmbeddedStore, type EmbeddedStoreOptions } from '../../../core/store/embedded.js';
+import { SCHEMA_VERSION } from '../../../core/store/embedded-schema.js';
 import { openStore, type StoreConfig } from '../../../core/store/index.js';
 import type { Store } from '../../../core/store/port.js';
 import { describeStoreContract, type OpenedStore } from './contract.js';
@@ -117,6 +118,30 @@ describe('EmbeddedStore', function () {
     raw.close();
     const refused = await expectRejects(EmbeddedStore.open({ path: newer }), 'E_STORE', 'a newer schema');
     expect(refused.message).to.match(/newer/);
+  });
+
+  it('upgrades a schema v1 file to v2 (map layouts) and keeps its data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-store-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'v1.db');
+    const first = await EmbeddedStore.open({ path });
+    await first.writeEvents([{ id: 'kept', at: Date.now(), entity: 'node:a', type: 'reboot', severity: 'info', message: 'm' }]);
+    await first.close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE layout');
+    raw.pragma('user_version = 1');
+    raw.close();
+    const again = await EmbeddedStore.open({ path });
+    cleanups.push(() => again.close());
+    expect((await again.events({})).map((e) => e.id)).to.deep.equal(['kept']);
+    await again.saveLayout('paris', { 'node:a': { x: 1, y: 2 } });
+    expect(await again.layouts()).to.deep.equal({ paris: { 'node:a': { x: 1, y: 2 } } });
+    const check = new Database(path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION).and.to.equal(2);
+    } finally {
+      check.close();
+    }
   });
 
   it('is opened by openStore for adapter "embedded"; an unknown adapter is E_CONFIG', async () => {

@@ -23,6 +23,8 @@ class RecordingStore implements Store {
   events(): never { throw new Error('not used'); }
   saveTopology(): never { throw new Error('not used'); }
   loadTopology(): never { throw new Error('not used'); }
+  layouts(): never { throw new Error('not used'); }
+  saveLayout(): never { throw new Error('not used'); }
   prune(): never { throw new Error('not used'); }
   async close(): Promise<void> {}
 }

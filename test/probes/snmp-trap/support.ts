@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { createPollRequests, createPortDirectory, type EventObservation, type Observation, type StateObservation } from '../../../plugins/sdk/index.js';
+import { createPollRequests, type EventObservation, type Observation, type StateObservation } from '../../../plugins/sdk/index.js';
 import { runProbe, type ProbeRun } from '../../../plugins/sdk/testkit/index.js';
 import plugin from '../../../probes/snmp-trap/index.js';
 import type { SnmpTrapTarget } from '../../../probes/snmp-trap/schema.js';

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { of } from 'rxjs';
-import { defineProbe, createPollRequests, createPortDirectory, linkId, nodeId, portId, type Observation } from '../../../plugins/sdk/index.js';
+import { defineProbe, createPollRequests, linkId, nodeId, portId, type Observation } from '../../../plugins/sdk/index.js';
 import { pollSwitch, SwitchTargetSchema, type SwitchPollContext } from '../../../plugins/sdk/snmp/device/switch-poll.js';
 import { loadSnmprec, recordedSnmp, runProbe, VirtualClock } from '../../../plugins/sdk/testkit/index.js';
 import { generateSite } from '../../../plugins/simulator/site.js';

@@ -1,0 +1,424 @@
+/**
+ * The topology map: a cytoscape graph kept equal to the live topology by incremental updates
+ * (patches coalesced per frame and applied in one `cy.batch`, never a full redraw or a re-layout),
+ * with stable positions (saved per site; new nodes next to their neighbours; fcose only for nodes
+ * nothing can place), pulses on state changes, selection and focus, filters and site collapse.
+ *
+ * Contract: `ready` resolves once the first snapshot is drawn and laid out. Element ids are entity
+ * ids (edges: link ids), site compounds are `site:<name>`; node data `state`, `kind`, `name`,
+ * `site`; edge data `state`, `util` (0–100, -1 unknown), `speed`.
+ */
+import cytoscape from 'cytoscape';
+import type { AppContext, LiveView, TopoLink } from '../context.js';
+import { layoutAll, layoutNew } from './auto-layout.js';
+import { mapStyle, readTheme } from './cy-style.js';
+import { edgeData, layoutSiteOf, linksOfPorts, nodeData, sameData, SITE_PREFIX } from './elements.js';
+import type { LayoutStore } from './layout-store.js';
+import { placeNewNodes, type Point } from './placement.js';
+import { SiteGroups } from './site-groups.js';
+
+export const PULSE_MS = 1500;
+export const HIGHLIGHT_MS = 3000;
+export const FIT_MAX_ZOOM = 1.6;
+/** Room kept around a node's centre when fitting: half a node, its label, its site box's padding. */
+const FIT_MARGIN = 50;
+
+export interface MapViewOptions {
+  container: HTMLElement;
+  live: LiveView;
+  selection: AppContext['selection'];
+  layout: LayoutStore;
+  /** Where the theme's CSS variables are read (default `document.body`). */
+  themeRoot?: Element;
+}
+
+interface Pending {
+  nodes: Set<string>;
+  ports: Set<string>;
+  links: Set<string>;
+  snapshot: boolean;
+}
+
+function emptyPending(): Pending {
+  return { nodes: new Set(), ports: new Set(), links: new Set(), snapshot: false };
+}
+
+export class MapView {
+  readonly cy: cytoscape.Core;
+  readonly ready: Promise<void>;
+  readonly groups: SiteGroups;
+  private resolveReady!: () => void;
+  private saved = new Map<string, Point>();
+  private readonly loaded: Promise<void>;
+  private pending = emptyPending();
+  private scheduled = false;
+  private drawn = false;
+  /** Links waiting for one of their nodes. */
+  private readonly waiting = new Set<string>();
+  private readonly pulses = new Map<string, ReturnType<typeof setTimeout>>();
+  private hiddenKinds = new Set<string>();
+  private hiddenStates = new Set<string>();
+  private autoFit = false;
+  /** The user panned or zoomed: resizes no longer refit (unless NOC mode). */
+  private userMoved = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly opts: MapViewOptions) {
+    const themeRoot = opts.themeRoot ?? document.body;
+    this.cy = cytoscape({
+      container: opts.container,
+      style: mapStyle(readTheme(themeRoot)),
+      boxSelectionEnabled: false,
+      selectionType: 'single',
+      minZoom: 0.05,
+      maxZoom: 4,
+      textureOnViewport: true, // pan/zoom moves a snapshot, not 1,000 redrawn nodes
+      motionBlur: false,
+    } as cytoscape.CytoscapeOptions);
+    this.groups = new SiteGroups(this.cy, opts.live);
+    this.groups.onChange(() => {
+      if (this.drawn && (this.autoFit || !this.userMoved)) this.fit();
+    });
+    this.ready = new Promise((r) => (this.resolveReady = r));
+    this.loaded = opts.layout.load().then((m) => {
+      this.saved = m;
+    });
+    opts.live.onTopology((c) => {
+      if (c.snapshot) {
+        this.pending = emptyPending();
+        this.pending.snapshot = true;
+      } else {
+        for (const id of c.nodes) this.pending.nodes.add(id);
+        for (const id of c.ports) this.pending.ports.add(id);
+        for (const id of c.links) this.pending.links.add(id);
+      }
+      this.schedule();
+    });
+    if (opts.live.seq !== undefined) {
+      this.pending.snapshot = true;
+      this.schedule();
+    }
+    this.bindEvents();
+    new MutationObserver(() => this.cy.style(mapStyle(readTheme(themeRoot))))
+      .observe(themeRoot, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+    new ResizeObserver(() => {
+      this.cy.resize();
+      if (this.autoFit || (this.drawn && !this.userMoved)) this.fit();
+    }).observe(opts.container);
+    for (const type of ['wheel', 'pointerdown', 'keydown']) {
+      opts.container.addEventListener(type, () => (this.userMoved = true), { passive: true });
+    }
+  }
+
+  /** Called after each applied update (counts, tests). */
+  onUpdate(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      void this.loaded.then(() => this.flush());
+    };
+    requestAnimationFrame(run);
+    setTimeout(run, 80); // background tabs get no frames
+  }
+
+  /** Applies everything queued since the last flush. */
+  flush(): void {
+    this.scheduled = false;
+    const p = this.pending;
+    this.pending = emptyPending();
+    const { live } = this.opts;
+    const cy = this.cy;
+    const added: string[] = [];
+    cy.batch(() => {
+      const nodeIds = p.snapshot
+        ? new Set([...live.nodes.keys(), ...cy.nodes().not('.site').map((n) => n.id())])
+        : p.nodes;
+      for (const id of nodeIds) this.syncNode(id, added);
+      const linkIds = p.snapshot
+        ? new Set([...live.links.keys(), ...cy.edges().not('.meta').map((e) => e.id())])
+        : new Set([...p.links, ...linksOfPorts(p.ports, live.links)]);
+      if (added.length || p.snapshot) for (const id of this.waiting) linkIds.add(id);
+      for (const id of linkIds) this.syncLink(id);
+      cy.nodes('.site').filter((s) => s.children().empty()).remove();
+      this.groups.refresh();
+      this.applyFilters(p.snapshot ? cy.nodes().not('.site') : byIds(cy, [...added, ...p.nodes]));
+    });
+    this.placeNew(added);
+    if (!this.drawn) {
+      this.drawn = true;
+      this.fit();
+      this.resolveReady();
+    } else if (this.autoFit && added.length) this.fit();
+    for (const l of this.listeners) l();
+  }
+
+  private syncNode(id: string, added: string[]): void {
+    const cy = this.cy;
+    const n = this.opts.live.nodes.get(id);
+    const ele = cy.getElementById(id);
+    if (!n) {
+      ele.remove();
+      return;
+    }
+    const { parent, ...data } = nodeData(n);
+    if (parent && cy.getElementById(parent).empty()) {
+      cy.add({ group: 'nodes', data: { id: parent, label: n.site, site: n.site }, classes: 'site' });
+      this.groups.siteAdded(n.site!);
+    }
+    if (ele.empty()) {
+      const pos = this.saved.get(id);
+      const node = cy.add({ group: 'nodes', data: { ...data, parent }, position: pos ? { ...pos } : { x: 0, y: 0 } });
+      if (!pos) added.push(id);
+      if (n.site && this.groups.isCollapsed(n.site)) node.addClass('collapsed-child');
+      return;
+    }
+    // ele.data() is cytoscape's live object: read what is compared before ele.data(data) writes it
+    const live = ele.data() as Record<string, unknown>;
+    const oldState = live.state;
+    if ((live.parent ?? undefined) !== parent) {
+      ele.move({ parent: parent ?? null }); // in place
+      ele.toggleClass('collapsed-child', !!n.site && this.groups.isCollapsed(n.site));
+    }
+    const current = Object.fromEntries(Object.keys(data).map((k) => [k, live[k]]));
+    if (!sameData(current, data)) ele.data(data);
+    if (oldState !== data.state && this.drawn) this.pulse(id);
+  }
+
+  private syncLink(id: string): void {
+    const cy = this.cy;
+    const l = this.opts.live.links.get(id);
+    const ele = cy.getElementById(id);
+    if (!l) {
+      ele.remove();
+      this.waiting.delete(id);
+      return;
+    }
+    if (cy.getElementById(l.a.node).empty() || cy.getElementById(l.b.node).empty()) {
+      ele.remove();
+      this.waiting.add(id);
+      return;
+    }
+    this.waiting.delete(id);
+    const data = edgeData(l, this.opts.live.ports);
+    if (ele.empty()) {
+      cy.add({ group: 'edges', data: { ...data } });
+      return;
+    }
+    if (ele.data('source') !== data.source || ele.data('target') !== data.target) {
+      ele.move({ source: data.source, target: data.target });
+    }
+    const old = ele.data() as Record<string, unknown>;
+    const current = Object.fromEntries(Object.keys(data).map((k) => [k, old[k]]));
+    if (!sameData(current, data)) ele.data(data);
+  }
+
+  /** New nodes without a saved position: next to their neighbours, else a layout of their own. */
+  private placeNew(added: string[]): void {
+    const cy = this.cy;
+    const fresh = added.filter((id) => cy.getElementById(id).nonempty());
+    if (!fresh.length) return;
+    const freshSet = new Set(fresh);
+    const positions = new Map<string, Point>();
+    cy.nodes().not('.site').forEach((n) => {
+      if (!freshSet.has(n.id())) positions.set(n.id(), n.position());
+    });
+    if (positions.size === 0) {
+      layoutAll(cy);
+    } else {
+      const adjacency = neighbourIndex(this.opts.live.links.values());
+      const { placed, rest } = placeNewNodes(fresh, (id) => adjacency.get(id) ?? [], positions);
+      cy.batch(() => {
+        for (const [id, p] of placed) cy.getElementById(id).position(p);
+      });
+      const restNodes = byIds(cy, rest).nodes();
+      const placedNodes = cy.nodes().not('.site').not(restNodes);
+      layoutNew(cy, restNodes, placedNodes);
+    }
+    this.savePositions(byIds(cy, fresh).nodes());
+  }
+
+  private savePositions(nodes: cytoscape.NodeCollection): void {
+    const bySite = new Map<string, Array<[string, Point]>>();
+    nodes.forEach((n) => {
+      if (n.hasClass('site')) return;
+      const site = layoutSiteOf({ site: n.data('site') as string });
+      const p = { ...n.position() };
+      this.saved.set(n.id(), p);
+      let list = bySite.get(site);
+      if (!list) bySite.set(site, (list = []));
+      list.push([n.id(), p]);
+    });
+    for (const [site, list] of bySite) this.opts.layout.save(site, list);
+  }
+
+  private pulse(id: string): void {
+    const ele = this.cy.getElementById(id);
+    ele.addClass('pulse'); // its colour follows data `state` (cy-style.ts)
+    clearTimeout(this.pulses.get(id));
+    this.pulses.set(id, setTimeout(() => {
+      this.pulses.delete(id);
+      this.cy.getElementById(id).removeClass('pulse');
+    }, PULSE_MS));
+    const site = ele.data('site') as string;
+    if (site && this.groups.isCollapsed(site)) this.groups.pulse(site);
+  }
+
+  private bindEvents(): void {
+    const cy = this.cy;
+    const { selection } = this.opts;
+    cy.on('tap', 'node', (e) => {
+      const n = e.target as cytoscape.NodeSingular;
+      if (n.hasClass('site')) {
+        if (n.hasClass('collapsed')) this.groups.setCollapsed(n.data('site') as string, false);
+        return;
+      }
+      selection.set(n.id());
+    });
+    cy.on('dbltap', 'node.site', (e) => this.groups.setCollapsed((e.target as cytoscape.NodeSingular).data('site') as string, true));
+    cy.on('tap', (e) => {
+      if (e.target === cy) selection.set(undefined);
+    });
+    cy.on('dragfree', 'node', (e) => {
+      const n = e.target as cytoscape.NodeSingular;
+      this.savePositions(n.union(n.descendants()).nodes().not('.site'));
+    });
+    cy.on('mouseover', 'edge', (e) => {
+      const edge = e.target as cytoscape.EdgeSingular;
+      edge.data('hoverLabel', edgeHoverLabel(edge.data('util') as number, edge.data('speed') as number));
+      edge.addClass('hover');
+    });
+    cy.on('mouseout', 'edge', (e) => (e.target as cytoscape.EdgeSingular).removeClass('hover'));
+    selection.on((id) => {
+      cy.batch(() => {
+        cy.$('node:selected').unselect();
+        if (id) cy.getElementById(id).select();
+      });
+    });
+  }
+
+  /** Centres on a node (expanding its site, showing it even if filtered) and highlights it. */
+  focus(id: string): void {
+    const cy = this.cy;
+    const n = cy.getElementById(id);
+    if (n.empty() || n.id().startsWith(SITE_PREFIX)) return;
+    const site = n.data('site') as string;
+    if (site && this.groups.isCollapsed(site)) this.groups.setCollapsed(site, false);
+    n.removeClass('filtered');
+    this.userMoved = true;
+    this.opts.selection.set(id); // the panel opens first: centre in the map's final size
+    cy.resize();
+    cy.stop();
+    cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 300 });
+    cy.nodes('.highlight').removeClass('highlight');
+    n.addClass('highlight');
+    setTimeout(() => n.removeClass('highlight'), HIGHLIGHT_MS);
+  }
+
+  /** Hides nodes whose kind or state is in the given sets. */
+  setFilters(hiddenKinds: Iterable<string>, hiddenStates: Iterable<string>): void {
+    this.hiddenKinds = new Set(hiddenKinds);
+    this.hiddenStates = new Set(hiddenStates);
+    this.cy.batch(() => this.applyFilters(this.cy.nodes().not('.site')));
+  }
+
+  private applyFilters(nodes: cytoscape.Collection): void {
+    nodes.forEach((n) => {
+      if (n.removed() || n.hasClass('site')) return;
+      n.toggleClass('filtered', this.hiddenKinds.has(n.data('kind') as string) || this.hiddenStates.has(n.data('state') as string));
+    });
+  }
+
+  /**
+   * Fits what is visible, never zooming in past `FIT_MAX_ZOOM` (a lone node stays node-sized).
+   * Bounds come from node positions plus a margin (node, label, site box padding), not from
+   * cytoscape's bounding boxes, which would compute every style and edge path first.
+   */
+  fit(): void {
+    const cy = this.cy;
+    const b = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+    const extend = (x1: number, y1: number, x2: number, y2: number) => {
+      b.x1 = Math.min(b.x1, x1);
+      b.y1 = Math.min(b.y1, y1);
+      b.x2 = Math.max(b.x2, x2);
+      b.y2 = Math.max(b.y2, y2);
+    };
+    cy.nodes().forEach((n) => {
+      if (n.hasClass('site')) {
+        if (n.hasClass('collapsed') && n.visible()) {
+          const bb = n.boundingBox({});
+          extend(bb.x1, bb.y1, bb.x2, bb.y2);
+        }
+        return;
+      }
+      if (n.hasClass('filtered') || n.hasClass('collapsed-child')) return;
+      const p = n.position();
+      extend(p.x - FIT_MARGIN, p.y - FIT_MARGIN - 20, p.x + FIT_MARGIN, p.y + FIT_MARGIN);
+    });
+    if (!Number.isFinite(b.x1)) {
+      cy.fit(undefined, 30);
+      return;
+    }
+    const pad = 30;
+    const w = Math.max(1, cy.width() - 2 * pad);
+    const h = Math.max(1, cy.height() - 2 * pad);
+    const zoom = Math.max(cy.minZoom(), Math.min(FIT_MAX_ZOOM, w / (b.x2 - b.x1), h / (b.y2 - b.y1)));
+    cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * (b.x1 + b.x2) / 2, y: cy.height() / 2 - zoom * (b.y1 + b.y2) / 2 } });
+  }
+
+  /** NOC mode: refit on every resize and whenever nodes appear. */
+  setAutoFit(on: boolean): void {
+    this.autoFit = on;
+    if (on) this.fit();
+  }
+}
+
+/** The elements with these ids (missing ones skipped). */
+function byIds(cy: cytoscape.Core, ids: Iterable<string>): cytoscape.Collection {
+  const out = cy.collection();
+  for (const id of ids) {
+    const e = cy.getElementById(id);
+    if (e.nonempty()) out.merge(e);
+  }
+  return out;
+}
+
+function neighbourIndex(links: Iterable<TopoLink>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (a: string, b: string) => {
+    let l = out.get(a);
+    if (!l) out.set(a, (l = []));
+    l.push(b);
+  };
+  for (const l of links) {
+    add(l.a.node, l.b.node);
+    add(l.b.node, l.a.node);
+  }
+  return out;
+}
+
+function formatBps(bps: number): string {
+  if (!bps) return '';
+  const units = ['b/s', 'kb/s', 'Mb/s', 'Gb/s', 'Tb/s'];
+  let v = bps;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function edgeHoverLabel(util: number, speed: number): string {
+  const u = util >= 0 ? `${util.toFixed(util < 10 ? 1 : 0)} %` : 'no rate';
+  const s = formatBps(speed);
+  return s ? `${u} of ${s}` : u;
+}
+
