@@ -3,8 +3,9 @@
  * subtree, or several table columns with one multi-OID GETBULK per round), as one observable per
  * walk with a plain callback loop inside: no operator chain and no intermediate arrays per
  * request, each raw net-snmp varbind checked and converted in one pass, in place
- * (`adoptNetSnmp`). The rules are exactly those of `walkColumnsLoop` and
- * `withAdaptiveRepetitions` in `walk.ts` (their tests pin them; this is their callback form):
+ * (`adoptNetSnmp`). This is the one home of the GETBULK walk rules (pinned by
+ * `test/plugins/sdk/snmp/walk.test.ts` with a scripted `send`); what ends a column is decided by
+ * `Column` and the request size by `AdaptiveRepetitions`, both in `walk.ts`:
  *
  * - each round asks, for every column still going, the varbinds that follow its cursor; a column
  *   ends at the first varbind outside its subtree, at endOfMibView, on an empty answer, on an OID
@@ -12,10 +13,11 @@
  *   a column left out of a cut answer stays for the next round; an answer that advances no column
  *   ends the walk;
  * - each request is sized by the agent's `AdaptiveRepetitions`: `tooBig` is retried at once with
- *   half the repetitions (down to 1), a timeout is retried smaller twice at most; any other error
- *   ends the walk with it;
+ *   half the repetitions (down to 1, then the walk fails with it), a timeout is retried smaller
+ *   twice at most per request (a dead agent costs three timeouts; the poller's deadline bounds
+ *   that); any other error ends the walk with it;
  * - emits once, when the walk ends: one array of rows per root in the order of `roots`, or (with
- *   `single`) the rows of the only root; unsubscribing abandons the request in flight.
+ *   `bulkWalkSubtree`) the rows of its one root; unsubscribing abandons the request in flight.
  */
 import { Observable, type Subscriber } from 'rxjs';
 import type { Varbind } from './types.js';
