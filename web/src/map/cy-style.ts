@@ -1,14 +1,14 @@
 /**
  * The cytoscape stylesheet: kind → shape, state → fill colour + icon, links coloured by
  * utilisation (data `colour`) and as wide as their speed (data `width`), dashed when down,
- * port names on the link ends only while hovered, site compounds, collapsed sites, pulse,
+ * port names on the link ends only while hovered, site boxes (drawn under links and nodes:
+ * manual z-order), collapsed sites, pulse,
  * highlight and filter classes. Theme colours come from the page's CSS variables.
  *
- * Cost rules (1,000+ nodes): site compounds use no data mapper (a mapped property on a compound
- * re-dirties the style of every child and link of the site whenever it is restyled): their label
- * is a style bypass set by the map, their collapsed colour and icon come from `[worst=…]`
- * selectors; pulse colours come from `[state=…]` selectors; no transitions (each would animate,
- * and redraw the whole canvas, on every state change).
+ * Cost rules (1,000+ nodes): few data mappers, only where the value is per element (labels, link
+ * colour and width, site box size); site labels are style bypasses set by the map, collapsed-site
+ * and pulse colours come from `[worst=…]` / `[state=…]` selectors; no transitions (each would
+ * animate, and redraw the whole canvas, on every state change).
  */
 import type cytoscape from 'cytoscape';
 import { KIND_SHAPES, KINDS, STATE_COLOURS, STATES, stateIconUri } from './palette.js';
@@ -36,6 +36,9 @@ export function readTheme(el: Element): MapTheme {
 
 type Rule = { selector: string; style: Record<string, unknown> };
 
+/** A 1×1 transparent SVG (see the site rule). */
+export const TRANSPARENT_IMAGE = `data:image/svg+xml;utf8,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')}`;
+
 export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
   const rules: Rule[] = [
     {
@@ -57,6 +60,8 @@ export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
         'text-outline-width': 2,
         'min-zoomed-font-size': 7,
         'overlay-opacity': 0,
+        'z-index-compare': 'manual',
+        'z-index': 2,
       },
     },
     { selector: 'node[kind]', style: { label: 'data(label)' } },
@@ -72,7 +77,9 @@ export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
         shape: 'round-rectangle',
         'background-color': t.siteFill,
         'background-opacity': 0.05,
-        'background-image': 'none',
+        // a real (transparent) image, not 'none': cytoscape 3.34 flips `:backgrounding` on every
+        // draw of a node with no image, restyling the whole site (all its children) each frame
+        'background-image': TRANSPARENT_IMAGE,
         'border-width': 1.5,
         'border-style': 'dashed',
         'border-color': t.muted,
@@ -80,15 +87,13 @@ export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
         'text-valign': 'top',
         'text-halign': 'center',
         'text-margin-y': -6,
-        'font-size': 13,
+        'font-size': 'data(fs)',
         'font-weight': 'bold',
         color: t.muted,
         'min-zoomed-font-size': 5,
-        padding: '24px',
-        'min-width': 90,
-        'min-height': 60,
-        width: 110,
-        height: 70,
+        width: 'data(w)',
+        height: 'data(h)',
+        'z-index': 0,
       },
     },
     {
@@ -107,6 +112,9 @@ export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
         color: t.fg,
         'font-weight': 'normal',
         'font-size': 12,
+        width: 110,
+        height: 70,
+        'z-index': 2,
       },
     },
     ...STATES.map((s) => ({
@@ -135,6 +143,8 @@ export function mapStyle(t: MapTheme): cytoscape.StylesheetJson {
         'line-color': 'data(colour)',
         'curve-style': 'bezier',
         'overlay-opacity': 0,
+        'z-index-compare': 'manual',
+        'z-index': 1,
         'source-endpoint': 'outside-to-node',
         'target-endpoint': 'outside-to-node',
         color: t.fg,

@@ -1,20 +1,23 @@
 /**
  * The topology map: a cytoscape graph kept equal to the live topology by incremental updates
- * (patches coalesced per frame and applied in one `cy.batch`, never a full redraw or a re-layout),
+ * (patches queued meanwhile coalesced and applied in one `cy.batch` before the next frame, only
+ * to the elements whose data changed; never a full redraw of the data or a re-layout),
  * with stable positions (saved per site; new nodes next to their neighbours; fcose only for nodes
  * nothing can place), pulses on state changes, selection and focus, filters and site collapse.
  *
  * Contract: `ready` resolves once the first snapshot is drawn and laid out. Element ids are entity
- * ids (edges: link ids), site compounds are `site:<name>`; node data `state`, `kind`, `name`,
- * `site`; edge data `state`, `util` (0–100, -1 unknown), `speed`.
+ * ids (edges: link ids), site boxes are `site:<name>` (plain nodes behind their members, see
+ * site-boxes.ts); node data `state`, `kind`, `name`, `site`; edge data `state`, `util` (0–100,
+ * -1 unknown), `speed`.
  */
 import cytoscape from 'cytoscape';
 import type { AppContext, LiveView, TopoLink } from '../context.js';
 import { layoutAll, layoutNew } from './auto-layout.js';
 import { mapStyle, readTheme } from './cy-style.js';
-import { edgeData, layoutSiteOf, linksOfPorts, nodeData, sameData, SITE_PREFIX } from './elements.js';
+import { edgeData, layoutSiteOf, linksOfPorts, nodeData, sameData, SITE_PREFIX, siteNodeId } from './elements.js';
 import type { LayoutStore } from './layout-store.js';
 import { placeNewNodes, type Point } from './placement.js';
+import { SiteBoxes } from './site-boxes.js';
 import { SiteGroups } from './site-groups.js';
 
 export const PULSE_MS = 1500;
@@ -47,6 +50,7 @@ export class MapView {
   readonly cy: cytoscape.Core;
   readonly ready: Promise<void>;
   readonly groups: SiteGroups;
+  readonly boxes: SiteBoxes;
   private resolveReady!: () => void;
   private saved = new Map<string, Point>();
   private readonly loaded: Promise<void>;
@@ -62,6 +66,9 @@ export class MapView {
   /** The user panned or zoomed: resizes no longer refit (unless NOC mode). */
   private userMoved = false;
   private readonly listeners = new Set<() => void>();
+  /** Elements created by the flush running now, added at its end; `adding`: their ids. */
+  private toAdd: cytoscape.ElementDefinition[] = [];
+  private readonly adding = new Set<string>();
 
   constructor(private readonly opts: MapViewOptions) {
     const themeRoot = opts.themeRoot ?? document.body;
@@ -75,7 +82,8 @@ export class MapView {
       textureOnViewport: true, // pan/zoom moves a snapshot, not 1,000 redrawn nodes
       motionBlur: false,
     } as cytoscape.CytoscapeOptions);
-    this.groups = new SiteGroups(this.cy, opts.live);
+    this.boxes = new SiteBoxes(this.cy);
+    this.groups = new SiteGroups(this.cy, opts.live, this.boxes);
     this.groups.onChange(() => {
       if (this.drawn && (this.autoFit || !this.userMoved)) this.fit();
     });
@@ -99,8 +107,14 @@ export class MapView {
       this.schedule();
     }
     this.bindEvents();
-    new MutationObserver(() => this.cy.style(mapStyle(readTheme(themeRoot))))
-      .observe(themeRoot, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+    let theme = JSON.stringify(readTheme(themeRoot));
+    new MutationObserver(() => {
+      // a new stylesheet restyles every element (~1 s at 1,000 nodes): only when colours changed
+      const next = readTheme(themeRoot);
+      if (JSON.stringify(next) === theme) return;
+      theme = JSON.stringify(next);
+      this.cy.style(mapStyle(next));
+    }).observe(themeRoot, { attributes: true, attributeFilter: ['data-theme', 'class'] });
     new ResizeObserver(() => {
       this.cy.resize();
       if (this.autoFit || (this.drawn && !this.userMoved)) this.fit();
@@ -119,14 +133,9 @@ export class MapView {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      void this.loaded.then(() => this.flush());
-    };
-    requestAnimationFrame(run);
-    setTimeout(run, 80); // background tabs get no frames
+    // a task, not a frame: applied before the next frame, which then draws it (waiting for a
+    // frame callback would draw it one frame later); messages already queued coalesce
+    setTimeout(() => void this.loaded.then(() => this.flush()), 0);
   }
 
   /** Applies everything queued since the last flush. */
@@ -147,11 +156,15 @@ export class MapView {
         : new Set([...p.links, ...linksOfPorts(p.ports, live.links)]);
       if (added.length || p.snapshot) for (const id of this.waiting) linkIds.add(id);
       for (const id of linkIds) this.syncLink(id);
-      cy.nodes('.site').filter((s) => s.children().empty()).remove();
+      // new elements in one call (one collection, one style pass), nodes before their links
+      if (this.toAdd.length) cy.add(this.toAdd);
+      this.toAdd = [];
+      this.adding.clear();
       this.groups.refresh();
       this.applyFilters(p.snapshot ? cy.nodes().not('.site') : byIds(cy, [...added, ...p.nodes]));
     });
     this.placeNew(added);
+    this.boxes.update();
     if (!this.drawn) {
       this.drawn = true;
       this.fit();
@@ -165,26 +178,30 @@ export class MapView {
     const n = this.opts.live.nodes.get(id);
     const ele = cy.getElementById(id);
     if (!n) {
+      this.boxes.unassign(id);
       ele.remove();
       return;
     }
-    const { parent, ...data } = nodeData(n);
-    if (parent && cy.getElementById(parent).empty()) {
-      cy.add({ group: 'nodes', data: { id: parent, label: n.site, site: n.site }, classes: 'site' });
-      this.groups.siteAdded(n.site!);
+    const data = nodeData(n);
+    delete data.parent; // no compound parent: site boxes instead
+    if (n.site && cy.getElementById(siteNodeId(n.site)).empty()) {
+      cy.add({ group: 'nodes', data: { id: siteNodeId(n.site), label: n.site, site: n.site, w: 110, h: 70, fs: 13 }, classes: 'site' });
+      this.groups.siteAdded(n.site);
     }
     if (ele.empty()) {
       const pos = this.saved.get(id);
-      const node = cy.add({ group: 'nodes', data: { ...data, parent }, position: pos ? { ...pos } : { x: 0, y: 0 } });
+      const hidden = !!n.site && this.groups.isCollapsed(n.site);
+      this.toAdd.push({ group: 'nodes', data: { ...data }, position: pos ? { ...pos } : { x: 0, y: 0 }, classes: hidden ? 'collapsed-child' : '' });
+      this.adding.add(id);
       if (!pos) added.push(id);
-      if (n.site && this.groups.isCollapsed(n.site)) node.addClass('collapsed-child');
+      this.boxes.assign(id, n.site);
       return;
     }
     // ele.data() is cytoscape's live object: read what is compared before ele.data(data) writes it
     const live = ele.data() as Record<string, unknown>;
     const oldState = live.state;
-    if ((live.parent ?? undefined) !== parent) {
-      ele.move({ parent: parent ?? null }); // in place
+    if ((live.site || undefined) !== (n.site || undefined)) {
+      this.boxes.assign(id, n.site);
       ele.toggleClass('collapsed-child', !!n.site && this.groups.isCollapsed(n.site));
     }
     const current = Object.fromEntries(Object.keys(data).map((k) => [k, live[k]]));
@@ -201,7 +218,8 @@ export class MapView {
       this.waiting.delete(id);
       return;
     }
-    if (cy.getElementById(l.a.node).empty() || cy.getElementById(l.b.node).empty()) {
+    const exists = (node: string) => this.adding.has(node) || cy.getElementById(node).nonempty();
+    if (!exists(l.a.node) || !exists(l.b.node)) {
       ele.remove();
       this.waiting.add(id);
       return;
@@ -209,7 +227,7 @@ export class MapView {
     this.waiting.delete(id);
     const data = edgeData(l, this.opts.live.ports);
     if (ele.empty()) {
-      cy.add({ group: 'edges', data: { ...data } });
+      this.toAdd.push({ group: 'edges', data: { ...data } });
       return;
     }
     if (ele.data('source') !== data.source || ele.data('target') !== data.target) {
@@ -286,10 +304,7 @@ export class MapView {
     cy.on('tap', (e) => {
       if (e.target === cy) selection.set(undefined);
     });
-    cy.on('dragfree', 'node', (e) => {
-      const n = e.target as cytoscape.NodeSingular;
-      this.savePositions(n.union(n.descendants()).nodes().not('.site'));
-    });
+    this.boxes.bindDrag((moved) => this.savePositions(moved));
     cy.on('mouseover', 'edge', (e) => {
       const edge = e.target as cytoscape.EdgeSingular;
       edge.data('hoverLabel', edgeHoverLabel(edge.data('util') as number, edge.data('speed') as number));

@@ -1,14 +1,15 @@
 /**
- * Collapse/expand of site compounds on the map. A collapsed site hides its nodes (class
+ * Collapse/expand of sites (their boxes, see site-boxes.ts) on the map. A collapsed site hides its nodes (class
  * `collapsed-child`) and shows itself as one summary node (class `collapsed`: worst state colour
  * and icon, counts per state); links leaving it are drawn as merged `meta` edges. The set of
  * collapsed sites is remembered in localStorage. A site's label is a style bypass (its name, or the
- * summary while collapsed): no data mapper on compounds (see cy-style.ts).
+ * summary while collapsed); its colour follows data `worst` (see cy-style.ts).
  */
 import type cytoscape from 'cytoscape';
 import type { LiveView } from '../context.js';
 import { metaEdges, summariseSite } from './collapse.js';
 import { SITE_PREFIX, siteNodeId } from './elements.js';
+import type { SiteBoxes } from './site-boxes.js';
 import { linkUtil, utilColour } from './scale.js';
 
 const STORAGE_KEY = 'vigie.map.collapsed';
@@ -27,7 +28,7 @@ export class SiteGroups {
   private readonly listeners = new Set<() => void>();
   private notifyQueued = false;
 
-  constructor(private readonly cy: cytoscape.Core, private readonly live: LiveView) {}
+  constructor(private readonly cy: cytoscape.Core, private readonly live: LiveView, private readonly boxes: SiteBoxes) {}
 
   isCollapsed(site: string): boolean {
     return this.collapsed.has(site);
@@ -43,7 +44,7 @@ export class SiteGroups {
     return () => this.listeners.delete(listener);
   }
 
-  /** A site compound just appeared. */
+  /** A site box just appeared. */
   siteAdded(site: string): void {
     const node = this.cy.getElementById(siteNodeId(site));
     node.style('label', site);
@@ -68,7 +69,7 @@ export class SiteGroups {
     const node = this.cy.getElementById(siteNodeId(site));
     this.cy.batch(() => {
       node.toggleClass('collapsed', on);
-      node.children().toggleClass('collapsed-child', on);
+      this.boxes.membersOf(site).toggleClass('collapsed-child', on);
       if (!on) node.removeData('summary').style('label', site);
       this.refresh();
     });
