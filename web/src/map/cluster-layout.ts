@@ -86,8 +86,7 @@ function bfsOrder(ids: string[], adjacency: Map<string, string[]>): string[] {
   return out;
 }
 
-function layoutGroup(ids: string[], adjacency: Map<string, string[]>, k: number, budget: number): Drawing {
-  const order = bfsOrder(ids, adjacency);
+function layoutComponent(order: string[], adjacency: Map<string, string[]>, k: number, budget: number): Drawing {
   const n = order.length;
   const index = new Map(order.map((id, i) => [id, i]));
   const xs = new Float64Array(n);
@@ -172,6 +171,51 @@ function layoutGroup(ids: string[], adjacency: Map<string, string[]>, k: number,
     ys[i] -= y1;
   }
   return { ids: order, xs, ys, width: n ? x2 - x1 : 0, height: n ? y2 - y1 : 0 };
+}
+
+/** The connected components of `ids`, largest first, each in breadth-first order. */
+function components(ids: string[], adjacency: Map<string, string[]>): string[][] {
+  const order = bfsOrder(ids, adjacency);
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const root of order) {
+    if (seen.has(root)) continue;
+    const comp = [root];
+    seen.add(root);
+    for (let i = 0; i < comp.length; i++) {
+      for (const m of adjacency.get(comp[i]) ?? []) {
+        if (!seen.has(m)) {
+          seen.add(m);
+          comp.push(m);
+        }
+      }
+    }
+    out.push(comp);
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+/**
+ * One group: each connected component laid out on its own (an unlinked node is not pushed away
+ * by the others' repulsion), then the components packed close together (gap: one link length).
+ */
+function layoutGroup(ids: string[], adjacency: Map<string, string[]>, k: number, budget: number): Drawing {
+  const drawings = components(ids, adjacency).map((c) => layoutComponent(c, adjacency, k, budget));
+  if (drawings.length === 1) return drawings[0];
+  const packed = pack(drawings, k);
+  const order = drawings.flatMap((d) => d.ids);
+  const xs = new Float64Array(order.length);
+  const ys = new Float64Array(order.length);
+  let width = 0;
+  let height = 0;
+  order.forEach((id, i) => {
+    const p = packed.get(id)!;
+    xs[i] = p.x;
+    ys[i] = p.y;
+    width = Math.max(width, p.x);
+    height = Math.max(height, p.y);
+  });
+  return { ids: order, xs, ys, width, height };
 }
 
 /** Rows of drawings, left to right, wrapping near the width of a square of their total area. */

@@ -2,8 +2,8 @@
  * The topology map: a cytoscape graph kept equal to the live topology by incremental updates
  * (patches queued meanwhile coalesced and applied in one `cy.batch` before the next frame, only
  * to the elements whose data changed; never a full redraw of the data or a re-layout),
- * with stable positions (saved per site; new nodes next to their neighbours; fcose only for nodes
- * nothing can place), pulses on state changes, selection and focus, filters and site collapse.
+ * with stable positions (saved per site; new nodes next to their neighbours; the per-site
+ * cluster layout only for nodes nothing can place), pulses on state changes, selection and focus, filters and site collapse.
  *
  * Contract: `ready` resolves once the first snapshot is drawn and laid out. Element ids are entity
  * ids (edges: link ids), site boxes are `site:<name>` (plain nodes behind their members, see
@@ -18,6 +18,8 @@ import { edgeData, layoutSiteOf, linksOfPorts, nodeData, sameData, SITE_PREFIX, 
 import type { LayoutStore } from './layout-store.js';
 import { placeNewNodes, type Point } from './placement.js';
 import { SiteBoxes } from './site-boxes.js';
+import { edgeHoverLabel } from './edge-label.js';
+import { fitViewport } from './viewport.js';
 import { SiteGroups } from './site-groups.js';
 
 export const PULSE_MS = 1500;
@@ -185,7 +187,7 @@ export class MapView {
     const data = nodeData(n);
     delete data.parent; // no compound parent: site boxes instead
     if (n.site && cy.getElementById(siteNodeId(n.site)).empty()) {
-      cy.add({ group: 'nodes', data: { id: siteNodeId(n.site), label: n.site, site: n.site, w: 110, h: 70, fs: 13 }, classes: 'site' });
+      cy.add({ group: 'nodes', data: { id: siteNodeId(n.site), label: n.site, site: n.site, w: 110, h: 70, fs: 13 }, classes: 'site', selectable: false });
       this.groups.siteAdded(n.site);
     }
     if (ele.empty()) {
@@ -370,6 +372,13 @@ export class MapView {
         if (n.hasClass('collapsed') && n.visible()) {
           const bb = n.boundingBox({});
           extend(bb.x1, bb.y1, bb.x2, bb.y2);
+        } else if (n.visible()) {
+          // an open site's box and its label above it (from its data: no bounding-box computation)
+          const p = n.position();
+          const w = Number(n.data('w')) || 0;
+          const h = Number(n.data('h')) || 0;
+          const fs = Number(n.data('fs')) || 0;
+          extend(p.x - w / 2, p.y - h / 2 - fs - 8, p.x + w / 2, p.y + h / 2);
         }
         return;
       }
@@ -381,11 +390,7 @@ export class MapView {
       cy.fit(undefined, 30);
       return;
     }
-    const pad = 30;
-    const w = Math.max(1, cy.width() - 2 * pad);
-    const h = Math.max(1, cy.height() - 2 * pad);
-    const zoom = Math.max(cy.minZoom(), Math.min(FIT_MAX_ZOOM, w / (b.x2 - b.x1), h / (b.y2 - b.y1)));
-    cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * (b.x1 + b.x2) / 2, y: cy.height() / 2 - zoom * (b.y1 + b.y2) / 2 } });
+    cy.viewport(fitViewport(b, { width: cy.width(), height: cy.height() }, 30, cy.minZoom(), FIT_MAX_ZOOM));
   }
 
   /** NOC mode: refit on every resize and whenever nodes appear. */
@@ -418,22 +423,3 @@ function neighbourIndex(links: Iterable<TopoLink>): Map<string, string[]> {
   }
   return out;
 }
-
-function formatBps(bps: number): string {
-  if (!bps) return '';
-  const units = ['b/s', 'kb/s', 'Mb/s', 'Gb/s', 'Tb/s'];
-  let v = bps;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
-}
-
-export function edgeHoverLabel(util: number, speed: number): string {
-  const u = util >= 0 ? `${util.toFixed(util < 10 ? 1 : 0)} %` : 'no rate';
-  const s = formatBps(speed);
-  return s ? `${u} of ${s}` : u;
-}
-
