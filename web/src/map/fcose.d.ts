@@ -1,6 +1,0 @@
-/** cytoscape-fcose ships no types: a cytoscape extension. */
-declare module 'cytoscape-fcose' {
-  import type cytoscape from 'cytoscape';
-  const fcose: cytoscape.Ext;
-  export default fcose;
-}
