@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { encodeV2cTrap } from '../../plugins/simulator/traps.js';
 import { procCpuUs, startSnmptrapd } from './reference.js';
+import { freeUdpPort } from '../../test/setup/free-port.js';
 
 /** A receiver under test: how many traps it has counted so far, and its CPU. */
 export interface ReceiverHandle {
@@ -60,16 +61,6 @@ async function withReceiver<T>(rx: ReceiverHandle, body: (rx: ReceiverHandle) =>
   }
 }
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function pool(): Buffer[] {
   return Array.from({ length: POOL }, (_, i) =>

@@ -17,13 +17,13 @@
  *   no transient `down` is confirmed either); the linkDown event is still recorded.
  */
 import { expect } from 'chai';
-import { createSocket } from 'node:dgram';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startDaemon, type Daemon } from '../../core/daemon.js';
 import { startSimulator, type RunningSimulator } from '../../plugins/simulator/index.js';
 import { sendTrap } from '../../plugins/simulator/traps.js';
 import { writeTempConfig, type TempConfig } from '../setup/temp-config.js';
+import { freeUdpPort } from '../setup/free-port.js';
 
 interface EventRow { at: number; entity: string; type: string; message: string; source?: string; data?: Record<string, unknown> }
 interface EntityAnswer { entity: { state: string } | null; events: EventRow[] }
@@ -37,17 +37,6 @@ const TRAP_COMMUNITY = 'trap-secret-7';
 /** Well under the 60 s poll interval: only a re-poll explains a change this fast. */
 const FAST_MS = 3000;
 
-/** A UDP port that was free on 127.0.0.1 a moment ago. */
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `probe` every 100 ms until it returns a value (not undefined), or fails after `ms`. */
 async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {

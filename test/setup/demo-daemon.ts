@@ -10,13 +10,13 @@
  * the simulator, then removes the temp folder, and may be called more than once.
  */
 import { readFileSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parse } from 'yaml';
 import { startDaemon, DEFAULT_CONFIG, type Daemon } from '../../core/daemon.js';
 import { startSimulator, type RunningSimulator, type SiteSpec } from '../../plugins/simulator/index.js';
 import { writeTempConfig } from './temp-config.js';
+import { freeUdpPort } from './free-port.js';
 
 interface ProbeEntry { kind: string; name: string; interval?: string; target: Record<string, unknown>; [k: string]: unknown }
 interface DemoConfig {
@@ -48,17 +48,6 @@ export interface DemoDaemon {
   stop(): Promise<void>;
 }
 
-/** A UDP port that was free on 127.0.0.1 a moment ago. */
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startDemoDaemon(opts: DemoDaemonOptions = {}): Promise<DemoDaemon> {
   const demo = parse(readFileSync(DEFAULT_CONFIG, 'utf8')) as DemoConfig;

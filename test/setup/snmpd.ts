@@ -16,11 +16,13 @@
  *   `startSnmpdOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import snmp from 'net-snmp';
+import { freeUdpPort } from './free-port.js';
+
+export { freeUdpPort };
 
 export const SNMPD_PATH = '/usr/sbin/snmpd';
 
@@ -86,17 +88,6 @@ function installExitHook(): void {
   }
 }
 
-/** A UDP port on 127.0.0.1 free right now (bind to port 0, read it, release it). */
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const sock = createSocket('udp4');
-    sock.once('error', reject);
-    sock.bind(0, '127.0.0.1', () => {
-      const { port } = sock.address();
-      sock.close(() => resolve(port));
-    });
-  });
-}
 
 function quote(s: string): string {
   if (/["\n\r]/.test(s)) throw new Error(`snmpd config value cannot contain quotes or newlines: ${JSON.stringify(s)}`);

@@ -10,15 +10,10 @@
  * ModuleStore's IF-MIB by a test (`test/plugins/sdk/snmp/mibs.test.ts`), so a typo cannot hide.
  */
 
-/** SNMPv2-MIB system group (RFC 3418), instances `.0` included. */
-export const SNMPv2_MIB_SYSTEM = {
-  sysDescr: '1.3.6.1.2.1.1.1.0',
-  sysObjectID: '1.3.6.1.2.1.1.2.0',
-  sysUpTime: '1.3.6.1.2.1.1.3.0',
-  sysContact: '1.3.6.1.2.1.1.4.0',
-  sysName: '1.3.6.1.2.1.1.5.0',
-  sysLocation: '1.3.6.1.2.1.1.6.0',
-} as const;
+import { SNMPv2_MIB } from '../types.js';
+
+/** SNMPv2-MIB system group (RFC 3418), instances `.0` included: the SDK's `SNMPv2_MIB` (types.ts). */
+export const SNMPv2_MIB_SYSTEM = SNMPv2_MIB;
 
 /** IF-MIB (RFC 2863) ifTable: `ifEntry` and its columns. */
 export const IF_MIB = {
