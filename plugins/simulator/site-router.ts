@@ -13,7 +13,8 @@
  */
 import type { Varbind } from '../sdk/index.js';
 import { BGP4_MIB } from '../sdk/snmp/device/bgp.js';
-import { HOST_RESOURCES_MIB, IP_FORWARD_MIB } from '../sdk/snmp/device/mibs.js';
+import { HOST_RESOURCES_MIB } from '../sdk/snmp/device/resources.js';
+import { IP_FORWARD_MIB } from '../sdk/snmp/device/routes.js';
 import { BGP_STATE, bgpPeerAt, wave, type DynamicValues, type SimBgpPeer } from './router-live.js';
 import { addInventory, addLldpLocal, addLldpRemote, addPort, addSystem, rowSink, simSerial, str, type LldpSelf } from './site-records.js';
 
@@ -117,14 +118,14 @@ export function routerRecords(input: RouterInput): { vbs: Varbind[]; dynamic: Dy
   }
 
   for (const [cpu, phase] of [[196608, 0], [196609, 2]] as const) {
-    const oid = `${HOST_RESOURCES_MIB.hrProcessorEntry}.${HOST_RESOURCES_MIB.hrProcessorLoad}.${cpu}`;
+    const oid = `${HOST_RESOURCES_MIB.hrProcessorLoad}.${cpu}`;
     const load = wave(22 + 8 * rnd(), 12, 240, phase);
     add(oid, 'Integer', load(0));
     dynamic.set(oid, load);
   }
   const storage = (index: number, type: string, descr: string, unit: number, size: number, used: (s: number) => number) => {
-    const col = (c: number) => `${HOST_RESOURCES_MIB.hrStorageEntry}.${c}.${index}`;
-    add(col(1), 'Integer', index); // hrStorageIndex
+    const col = (column: string) => `${column}.${index}`;
+    add(col(`${HOST_RESOURCES_MIB.hrStorageEntry}.1`), 'Integer', index); // hrStorageIndex
     add(col(HOST_RESOURCES_MIB.hrStorageType), 'OID', type);
     add(col(HOST_RESOURCES_MIB.hrStorageDescr), 'OctetString', str(descr));
     add(col(HOST_RESOURCES_MIB.hrStorageAllocationUnits), 'Integer', unit);
@@ -132,8 +133,8 @@ export function routerRecords(input: RouterInput): { vbs: Varbind[]; dynamic: Dy
     add(col(HOST_RESOURCES_MIB.hrStorageUsed), 'Integer', used(0));
     dynamic.set(col(HOST_RESOURCES_MIB.hrStorageUsed), used);
   };
-  storage(1, HOST_RESOURCES_MIB.hrStorageRam, 'Physical memory', 1024, RAM_KIB, wave(RAM_KIB * 0.55, RAM_KIB * 0.05, 420));
+  storage(1, `${HOST_RESOURCES_MIB.hrStorageTypes}.2` /* hrStorageRam */, 'Physical memory', 1024, RAM_KIB, wave(RAM_KIB * 0.55, RAM_KIB * 0.05, 420));
   const flashUsed = Math.floor(FLASH_BLOCKS * (0.3 + 0.2 * rnd()));
-  storage(31, HOST_RESOURCES_MIB.hrStorageFixedDisk, '/', 4096, FLASH_BLOCKS, () => flashUsed);
+  storage(31, `${HOST_RESOURCES_MIB.hrStorageTypes}.4` /* hrStorageFixedDisk */, '/', 4096, FLASH_BLOCKS, () => flashUsed);
   return { vbs: sink.vbs, dynamic };
 }

@@ -8,6 +8,8 @@
  * to be vendored and parsed at start-up (about a second of CPU per module set) to resolve a few
  * dozen numbers that never change. The IF-MIB constants below are checked against the
  * ModuleStore's IF-MIB by a test (`test/plugins/sdk/snmp/mibs.test.ts`), so a typo cannot hide.
+ * The router MIBs live next to their readers: BGP4-MIB in bgp.ts, IP-FORWARD-MIB in routes.ts,
+ * HOST-RESOURCES-MIB in resources.ts, UCD-SNMP-MIB in router-ucd.ts.
  */
 
 import { SNMPv2_MIB } from '../types.js';
@@ -154,60 +156,6 @@ export const ENT_PHYSICAL_CLASS: Record<number, string> = {
   11: 'stack',
   12: 'cpu',
 };
-
-/** BGP4-MIB (RFC 4273) bgpPeerTable, index bgpPeerRemoteAddr (IPv4, 4 sub-ids). */
-export const BGP4_MIB = {
-  bgpLocalAs: '1.3.6.1.2.1.15.2.0',
-  bgpPeerEntry: '1.3.6.1.2.1.15.3.1',
-  bgpPeerIdentifier: 1,
-  bgpPeerState: 2,
-  bgpPeerAdminStatus: 3,
-  bgpPeerRemoteAddr: 7,
-  bgpPeerRemoteAs: 9,
-  bgpPeerInUpdates: 10,
-  bgpPeerOutUpdates: 11,
-  bgpPeerFsmEstablishedTime: 16,
-  bgpPeerInUpdateElapsedTime: 24,
-} as const;
-
-/** IP-FORWARD-MIB (RFC 4292) route counts. */
-export const IP_FORWARD_MIB = {
-  inetCidrRouteNumber: '1.3.6.1.2.1.4.24.6.0',
-  ipCidrRouteNumber: '1.3.6.1.2.1.4.24.3.0',
-  inetCidrRouteEntry: '1.3.6.1.2.1.4.24.7.1',
-  ipCidrRouteEntry: '1.3.6.1.2.1.4.24.4.1',
-} as const;
-
-/** HOST-RESOURCES-MIB (RFC 2790). */
-export const HOST_RESOURCES_MIB = {
-  /** hrProcessorTable, index hrDeviceIndex. */
-  hrProcessorEntry: '1.3.6.1.2.1.25.3.3.1',
-  hrProcessorLoad: 2,
-  /** hrStorageTable, index hrStorageIndex. */
-  hrStorageEntry: '1.3.6.1.2.1.25.2.3.1',
-  hrStorageType: 2,
-  hrStorageDescr: 3,
-  hrStorageAllocationUnits: 4,
-  hrStorageSize: 5,
-  hrStorageUsed: 6,
-  /** hrStorageTypes: hrStorageRam, hrStorageVirtualMemory, hrStorageFixedDisk. */
-  hrStorageRam: '1.3.6.1.2.1.25.2.1.2',
-  hrStorageVirtualMemory: '1.3.6.1.2.1.25.2.1.3',
-  hrStorageFixedDisk: '1.3.6.1.2.1.25.2.1.4',
-} as const;
-
-/** UCD-SNMP-MIB (net-snmp) load averages and memory. */
-export const UCD_SNMP_MIB = {
-  /** laTable, index 1/2/3 = 1, 5, 15 minutes. */
-  laEntry: '1.3.6.1.4.1.2021.10.1',
-  laLoad: 3,
-  laLoadInt: 5,
-  memTotalReal: '1.3.6.1.4.1.2021.4.5.0',
-  memAvailReal: '1.3.6.1.4.1.2021.4.6.0',
-  memBuffer: '1.3.6.1.4.1.2021.4.14.0',
-  memCached: '1.3.6.1.4.1.2021.4.15.0',
-  ssCpuIdle: '1.3.6.1.4.1.2021.11.11.0',
-} as const;
 
 /** `${entry}.${column}`: the OID of a table column. */
 export function column(entry: string, col: number): string {
