@@ -156,8 +156,3 @@ export const ENT_PHYSICAL_CLASS: Record<number, string> = {
   11: 'stack',
   12: 'cpu',
 };
-
-/** `${entry}.${column}`: the OID of a table column. */
-export function column(entry: string, col: number): string {
-  return `${entry}.${col}`;
-}
