@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   E_WS_MESSAGE: 'a WebSocket message from a client is not valid JSON or not a known operation',
   E_DISCOVERY: 'discovery cannot run as asked (a seed outside the allow-list, a malformed CIDR or address)',
   E_TRAP_LISTEN: 'the SNMP trap receiver cannot listen (the UDP port is taken or needs privileges)',
+  E_HEP_DECODE: 'a HEPv3 datagram is rejected: truncated, bad magic, length mismatch, a chunk overrunning or malformed, an oversized or undecompressable payload, or a missing/wrong auth key (the reason is in the details)',
+  E_QUALITY_INPUT: 'a call-quality (E-model) computation got an invalid input: negative, NaN or out-of-range value, or an unknown codec (the field is named)',
+  E_RTCP_MALFORMED: 'an RTCP packet is malformed: truncated, wrong version, or a length field past the end of the datagram',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
