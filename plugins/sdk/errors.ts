@@ -32,6 +32,9 @@ export const ERROR_CODES = {
   E_HEP_DECODE: 'a HEPv3 datagram is rejected: truncated, bad magic, length mismatch, a chunk overrunning or malformed, an oversized or undecompressable payload, or a missing/wrong auth key (the reason is in the details)',
   E_QUALITY_INPUT: 'a call-quality (E-model) computation got an invalid input: negative, NaN or out-of-range value, or an unknown codec (the field is named)',
   E_RTCP_MALFORMED: 'an RTCP packet is malformed: truncated, wrong version, or a length field past the end of the datagram',
+  E_VQ_REPORT: 'an RTCP-XR voice-quality report (RFC 6035 application/vq-rtcpxr body) is rejected: not text, oversized, no report type line, or no CallID (the reason is in the details)',
+  E_SIP_TIMEOUT: 'a SIP request got no final response in time (RFC 3261 Timer F, or the per-request deadline; which one is in the details)',
+  E_SIP_TRANSPORT: 'the SIP engine cannot send: its UDP socket cannot be bound, a send failed, or the engine is closed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

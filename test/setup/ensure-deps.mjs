@@ -13,6 +13,8 @@ const NEEDED = {
   chromium: '/usr/bin/chromium',
   // a font, so pages render text (and screenshots are legible) on a minimal system
   'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  // SIP peer for test/probes/sip (test/setup/kamailio.ts runs its own on free loopback ports)
+  kamailio: '/usr/sbin/kamailio',
 };
 
 ensureSnmpsim();
@@ -37,8 +39,8 @@ if (r.status !== 0) {
   console.error(`apt-get install ${missing.join(' ')} failed`);
   process.exit(1);
 }
-// Debian starts snmpd as a service on install; the tests run their own on other ports.
-spawnSync('sh', ['-c', 'command -v service >/dev/null && service snmpd stop || true'], { stdio: 'ignore' });
+// Debian starts snmpd and kamailio as services on install; the tests run their own on other ports.
+spawnSync('sh', ['-c', 'command -v service >/dev/null && { service snmpd stop; service kamailio stop; } || true'], { stdio: 'ignore' });
 
 /**
  * snmpsim (PyPI) replays recorded devices (test/setup/snmpsim.ts). It runs as `nobody`, so it lives

@@ -1,0 +1,193 @@
+/**
+ * SIP messages for the engine: requests are built here as text (RFC 3261 §8.1.1), responses are
+ * parsed with sip.js.
+ *
+ * Why sip.js only for parsing (and, elsewhere, its grammar and digest authentication), not its
+ * user agent: sip.js is written for browsers over WebSocket, a reliable transport, so its
+ * transaction layer never retransmits (no Timer E/A over UDP), and its transport checks the
+ * top Via's sent-by against its own host *without a port*, dropping every response whose Via
+ * carries one (which is every response to a request sent from a UDP socket). Its parser and
+ * ABNF grammar, on the other hand, are plain functions that run standalone in Node. So the engine
+ * builds its own requests, owns its UDP socket, matches transactions and retransmits itself
+ * (./transactions.ts, ./udp-engine.ts), and hands sip.js only the text to parse.
+ */
+import { randomBytes } from 'node:crypto';
+import { Core } from 'sip.js';
+
+/** The magic cookie every RFC 3261 branch starts with. */
+export const BRANCH_COOKIE = 'z9hG4bK';
+
+/** A fresh RFC 3261 branch: the magic cookie, then 64 random bits in hex. */
+export function newBranch(): string {
+  return `${BRANCH_COOKIE}${randomBytes(8).toString('hex')}`;
+}
+
+/** A random token (tags, Call-ID local part). */
+export function randomToken(bytes = 8): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** Where a request is sent from, as written in Via and Contact. */
+export interface SentBy {
+  host: string;
+  port: number;
+  /** Transport in Via; only UDP is sent today. */
+  transport?: 'UDP' | 'TCP';
+}
+
+/** What a caller asks for; everything not given gets a fresh or default value. */
+export interface SipRequestInit {
+  /** The method; the engine handles non-INVITE transactions (OPTIONS, REGISTER, ...). */
+  method: string;
+  /** Request-URI, e.g. `sip:ping@127.0.0.1:5060`. */
+  requestUri: string;
+  /** From URI (default `sip:vigie@<sent-by host>`). */
+  fromUri?: string;
+  /** To URI (default the Request-URI). */
+  toUri?: string;
+  callId?: string;
+  cseq?: number;
+  fromTag?: string;
+  branch?: string;
+  maxForwards?: number;
+  userAgent?: string;
+  /** Extra header lines, `Name: value`, without CRLF (e.g. `Expires: 60`, `Authorization: ...`). */
+  headers?: string[];
+  body?: string;
+  contentType?: string;
+}
+
+/** A request ready to send, with the identifiers its responses are matched by. */
+export interface OutgoingRequest {
+  text: string;
+  method: string;
+  branch: string;
+  callId: string;
+  cseq: number;
+  fromTag: string;
+}
+
+export const DEFAULT_USER_AGENT = 'Vigie';
+
+/** A host as written in a URI or Via: IPv6 literals in brackets. */
+export function hostPort(host: string, port?: number): string {
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return port === undefined ? h : `${h}:${port}`;
+}
+
+function assertLine(what: string, value: string): void {
+  if (/[\r\n]/.test(value)) throw new TypeError(`SIP ${what} must not contain CR or LF: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Builds a request: Via (with a `z9hG4bK` branch and `rport`, RFC 3581), Max-Forwards, From with
+ * a tag, To, Call-ID, CSeq, Contact, User-Agent, optional extra headers, Content-Length.
+ * Throws TypeError on a value carrying CR/LF (a programming error, never network input).
+ */
+export function buildRequest(init: SipRequestInit, sentBy: SentBy): OutgoingRequest {
+  const method = init.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new TypeError(`bad SIP method ${JSON.stringify(init.method)}`);
+  const branch = init.branch ?? newBranch();
+  const callId = init.callId ?? `${randomToken(12)}@vigie`;
+  const cseq = init.cseq ?? 1;
+  const fromTag = init.fromTag ?? randomToken(6);
+  const local = hostPort(sentBy.host, sentBy.port);
+  const fromUri = init.fromUri ?? `sip:vigie@${hostPort(sentBy.host)}`;
+  const toUri = init.toUri ?? init.requestUri;
+  const body = init.body ?? '';
+  for (const [what, v] of [
+    ['Request-URI', init.requestUri],
+    ['From', fromUri],
+    ['To', toUri],
+    ['Call-ID', callId],
+    ['branch', branch],
+    ['tag', fromTag],
+    ['User-Agent', init.userAgent ?? ''],
+    ...(init.headers ?? []).map((h) => ['header', h]),
+  ] as const) {
+    assertLine(what, v);
+  }
+  const lines = [
+    `${method} ${init.requestUri} SIP/2.0`,
+    `Via: SIP/2.0/${sentBy.transport ?? 'UDP'} ${local};branch=${branch};rport`,
+    `Max-Forwards: ${init.maxForwards ?? 70}`,
+    `From: <${fromUri}>;tag=${fromTag}`,
+    `To: <${toUri}>`,
+    `Call-ID: ${callId}`,
+    `CSeq: ${cseq} ${method}`,
+    `Contact: <sip:vigie@${local}>`,
+    `User-Agent: ${init.userAgent ?? DEFAULT_USER_AGENT}`,
+    ...(init.headers ?? []),
+  ];
+  if (body.length > 0) lines.push(`Content-Type: ${init.contentType ?? 'application/sdp'}`);
+  lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  return { text: `${lines.join('\r\n')}\r\n\r\n${body}`, method, branch, callId, cseq, fromTag };
+}
+
+/** A parsed response: what transactions match on, plus sip.js's message for headers. */
+export interface SipResponse {
+  statusCode: number;
+  reasonPhrase: string;
+  /** Branch of the top Via. */
+  branch: string;
+  callId: string;
+  cseq: number;
+  /** Method of the CSeq header. */
+  method: string;
+  toTag?: string;
+  /** sip.js's parsed message (getHeader, parseHeader, body, ...). */
+  message: Core.IncomingResponseMessage;
+}
+
+export type ParseResponseResult =
+  | { ok: true; response: SipResponse }
+  | { ok: false; reason: 'not-utf8' | 'unparsable' | 'request' | 'missing-header' };
+
+/** sip.js wants a Logger; a silent one (bad input is counted by the engine, not logged per packet). */
+const silentLogger = ((): Core.Logger => {
+  const factory = new Core.LoggerFactory();
+  factory.builtinEnabled = false;
+  return factory.getLogger('vigie.sip');
+})();
+
+/** Biggest datagram the engine tries to parse (a UDP payload cannot be larger). */
+export const MAX_SIP_DATAGRAM = 65_507;
+
+/**
+ * Parses one datagram as a SIP response. Never throws: sip.js's parser throws on some malformed
+ * headers (e.g. a CSeq without a method), which is caught and reported as `unparsable`.
+ */
+export function parseResponse(data: Buffer | string): ParseResponseResult {
+  let text: string;
+  if (typeof data === 'string') text = data;
+  else {
+    if (data.length > MAX_SIP_DATAGRAM) return { ok: false, reason: 'unparsable' };
+    text = data.toString('utf8');
+    if (text.includes('\uFFFD')) return { ok: false, reason: 'not-utf8' };
+  }
+  let parsed: Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined;
+  try {
+    parsed = Core.Parser.parseMessage(text, silentLogger);
+  } catch {
+    return { ok: false, reason: 'unparsable' };
+  }
+  if (!parsed) return { ok: false, reason: 'unparsable' };
+  if (!(parsed instanceof Core.IncomingResponseMessage)) return { ok: false, reason: 'request' };
+  const m = parsed;
+  if (typeof m.statusCode !== 'number' || !m.viaBranch || !m.callId || !Number.isInteger(m.cseq) || !m.method) {
+    return { ok: false, reason: 'missing-header' };
+  }
+  return {
+    ok: true,
+    response: {
+      statusCode: m.statusCode,
+      reasonPhrase: m.reasonPhrase ?? '',
+      branch: m.viaBranch,
+      callId: m.callId,
+      cseq: m.cseq,
+      method: m.method,
+      toTag: m.toTag || undefined,
+      message: m,
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * A real Kamailio for tests: Debian's `/usr/sbin/kamailio`, run in the foreground (`-DD -E`) as
+ * the current user on `udp:127.0.0.1:<port>`, with a generated config in a temporary directory
+ * (also its runtime and working directory: nothing under /etc/kamailio or /run is used).
+ *
+ * Contract of `startKamailio(opts)`:
+ * - resolves once Kamailio answers a real OPTIONS with a 200, with its port, its directory,
+ *   `stop()` (SIGTERM, then SIGKILL after 3 s; resolves when the main process is gone, which
+ *   takes its children with it) and `start()` (runs it again on the same port and config);
+ * - the default route answers OPTIONS `200 OK` statelessly (`sl`) and anything else 404;
+ *   `route` replaces the body of `request_route`, `modules`/`extraConfig` add to the config;
+ * - every Kamailio started here is killed when the test process exits, whatever the outcome;
+ * - when the binary is missing it rejects with `PeerUnavailableError`; use
+ *   `startKamailioOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freeUdpPort } from './free-port.js';
+import { PeerUnavailableError } from './snmpd.js';
+
+export { PeerUnavailableError };
+
+export const KAMAILIO_PATH = '/usr/sbin/kamailio';
+export const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+
+export interface KamailioOptions {
+  /** UDP port on 127.0.0.1; default: a free one. */
+  port?: number;
+  /** Modules to load besides sl and textops (file names, e.g. `tm.so`). */
+  modules?: string[];
+  /** Lines placed before `request_route` (modparams, globals). */
+  extraConfig?: string;
+  /** Body of `request_route`; default: OPTIONS → 200 OK, else 404 (both stateless). */
+  route?: string;
+}
+
+export interface KamailioHandle {
+  port: number;
+  dir: string;
+  /** Stops Kamailio; resolves when its main process has exited. Idempotent. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and config. */
+  start(): Promise<void>;
+}
+
+const DEFAULT_ROUTE = `
+    if (is_method("OPTIONS")) {
+        sl_send_reply("200", "OK");
+        exit;
+    }
+    sl_send_reply("404", "Not here");`;
+
+const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+function configText(port: number, opts: KamailioOptions): string {
+  const modules = ['sl.so', 'textops.so', ...(opts.modules ?? [])];
+  return [
+    '#!KAMAILIO',
+    'debug=1',
+    'log_stderror=yes',
+    'fork=yes',
+    'children=1',
+    'disable_tcp=yes',
+    'auto_aliases=no',
+    `listen=udp:127.0.0.1:${port}`,
+    `mpath="${KAMAILIO_MODULES}"`,
+    ...[...new Set(modules)].map((m) => `loadmodule "${m}"`),
+    opts.extraConfig ?? '',
+    'request_route {',
+    opts.route ?? DEFAULT_ROUTE,
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** True once a 200 to an OPTIONS comes back within 300 ms. */
+function answersOptions(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 300);
+    sock.on('error', () => done(false));
+    sock.on('message', (m) => done(m.toString().startsWith('SIP/2.0 200')));
+    sock.bind(0, '127.0.0.1', () => {
+      const local = sock.address().port;
+      const id = `${Date.now()}${Math.random().toString(16).slice(2)}`;
+      const msg = [
+        `OPTIONS sip:ping@127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-ready-${id};rport`,
+        'Max-Forwards: 70',
+        `From: <sip:ready@127.0.0.1>;tag=${id}`,
+        `To: <sip:ping@127.0.0.1:${port}>`,
+        `Call-ID: ready-${id}@127.0.0.1`,
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      sock.send(msg, port, '127.0.0.1');
+    });
+  });
+}
+
+export async function startKamailio(opts: KamailioOptions = {}): Promise<KamailioHandle> {
+  if (!existsSync(KAMAILIO_PATH)) {
+    throw new PeerUnavailableError(`${KAMAILIO_PATH} not found: install Debian package kamailio (apt-get install kamailio)`);
+  }
+  installExitHook();
+  const port = opts.port ?? (await freeUdpPort());
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-kamailio-'));
+  tempDirs.add(dir);
+  const cfg = join(dir, 'kamailio.cfg');
+  writeFileSync(cfg, configText(port, opts));
+
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const stop = async (): Promise<void> => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.signalCode !== null) {
+      if (c) running.delete(c);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => c.kill('SIGKILL'), 3000);
+      c.once('exit', () => {
+        clearTimeout(force);
+        running.delete(c);
+        resolve();
+      });
+      c.kill('SIGTERM');
+    });
+  };
+
+  const start = async (): Promise<void> => {
+    if (child) throw new Error(`kamailio on port ${port} is already running`);
+    output = '';
+    const c = spawn(KAMAILIO_PATH, ['-f', cfg, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '32', '-M', '4'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = c;
+    running.add(c);
+    const keep = (b: Buffer): void => {
+      output = (output + b.toString()).slice(-4000);
+    };
+    c.stdout?.on('data', keep);
+    c.stderr?.on('data', keep);
+    let exited = false;
+    c.once('exit', () => {
+      exited = true;
+      running.delete(c);
+    });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (exited) break;
+      if (await answersOptions(port)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await stop();
+    throw new Error(`kamailio did not start on udp:127.0.0.1:${port} (${exited ? 'it exited' : 'no answer in 10 s'}); its output:\n${output}`);
+  };
+
+  await start();
+  return { port, dir, stop, start };
+}
+
+/**
+ * For a mocha `before` hook: starts Kamailio, or, when it cannot start, fails in CI
+ * (`process.env.CI`) and skips the suite loudly elsewhere.
+ */
+export async function startKamailioOrSkip(ctx: Mocha.Context, opts?: KamailioOptions): Promise<KamailioHandle> {
+  try {
+    return await startKamailio(opts);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (process.env.CI) throw new Error(`Kamailio is needed for this test in CI and cannot start: ${why}`);
+    console.warn(`SKIPPED (Kamailio unavailable): ${why}`);
+    ctx.skip();
+  }
+}
