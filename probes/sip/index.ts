@@ -1,0 +1,27 @@
+/**
+ * The `sip` plugin. Its `sip-trunk` kind keeps an OPTIONS keepalive to a SIP trunk with
+ * Kamailio dispatcher thresholds, RTT statistics and up/degraded/down (see README.md). Every
+ * trunk of a local address shares one UDP socket (`sharedUdpEngine`).
+ */
+import { definePlugin } from '../../plugins/sdk/index.js';
+import { sharedUdpEngine } from './engine/udp-engine.js';
+import { sipTrunkKind } from './trunk-probe.js';
+import { isIP } from 'node:net';
+import { isLoopbackHost, sipUriHostPort } from './trunk-schema.js';
+
+export default definePlugin({
+  name: 'sip',
+  version: '1.0.0',
+  sdk: '^1',
+  probes: {
+    'sip-trunk': sipTrunkKind((target) => sharedUdpEngine({ localAddress: target.localAddress ?? defaultLocalAddress(target.uri) })),
+  },
+});
+
+/** Loopback trunks use a loopback socket; others the wildcard address of the trunk's IP family. */
+function defaultLocalAddress(uri: string): string {
+  const { host } = sipUriHostPort(uri);
+  const v6 = isIP(host) === 6;
+  if (isLoopbackHost(host)) return v6 ? '::1' : '127.0.0.1';
+  return v6 ? '::' : '0.0.0.0';
+}

@@ -1,0 +1,43 @@
+/**
+ * The target of a `sip-trunk` probe instance: the trunk's SIP URI and Kamailio-dispatcher-like
+ * keepalive settings. The interval is the instance's (`interval:`), not the target's.
+ */
+import { Type, VigieError, type Static } from '../../plugins/sdk/index.js';
+import { ALIVE_CODES_PATTERN } from './alive-codes.js';
+
+export const SipTrunkTargetSchema = Type.Object(
+  {
+    uri: Type.String({ pattern: '^sip:([^@;?]+@)?(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?([;?].*)?$', description: 'sip:[user@]HOST[:PORT] (UDP; port 5060 when omitted)' }),
+    name: Type.Optional(Type.String({ minLength: 1, description: 'Trunk name (entity trunk:<name>); default the instance name' })),
+    timeoutMs: Type.Integer({ minimum: 50, default: 2000, description: 'Deadline of one OPTIONS (retransmitted per Timer E meanwhile)' }),
+    failureThreshold: Type.Integer({ minimum: 1, default: 3, description: 'Consecutive failures before down (Kamailio ds_probing_threshold)' }),
+    successThreshold: Type.Integer({ minimum: 1, default: 1, description: 'Consecutive successes before up (Kamailio ds_inactive_threshold)' }),
+    aliveCodes: Type.String({ pattern: ALIVE_CODES_PATTERN, default: 'class=2', description: 'Replies that count as alive, e.g. class=2;code=404;code=501 (Kamailio ds_ping_reply_codes)' }),
+    degradedRttMs: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Up but degraded when the moving-average RTT exceeds this' })),
+    rttWindow: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'RTT samples in the moving average and standard deviation' }),
+    via: Type.Optional(Type.String({ minLength: 1, description: 'Identity of the node the trunk leaves through (a topology link to node:<via>)' })),
+    localAddress: Type.Optional(Type.String({ minLength: 1, description: 'Local address of the shared SIP socket; default 127.0.0.1 for a loopback trunk, else 0.0.0.0' })),
+  },
+  { additionalProperties: false },
+);
+
+export type SipTrunkTarget = Static<typeof SipTrunkTargetSchema>;
+
+/** Where a trunk URI's requests go. */
+export interface SipUriHostPort {
+  host: string;
+  port: number;
+}
+
+/** Host and port of `sip:[user@]host[:port][;params]`; throws VigieError E_CONFIG on anything else. */
+export function sipUriHostPort(uri: string): SipUriHostPort {
+  const m = /^sip:(?:[^@;?]+@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:[;?].*)?$/.exec(uri.trim());
+  const port = m?.[2] === undefined ? 5060 : Number(m[2]);
+  if (!m || port < 1 || port > 65535) throw new VigieError('E_CONFIG', `not a sip:HOST[:PORT] URI: ${uri}`, { value: uri });
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || host.toLowerCase() === 'localhost';
+}

@@ -1,0 +1,140 @@
+/**
+ * The sip-trunk probe in virtual time with a scripted fake engine: thresholds (Kamailio
+ * dispatcher semantics), alive codes, RTT statistics, degraded, topology and events.
+ */
+import { expect } from 'chai';
+import { Observable, map, mergeMap, throwError, timer } from 'rxjs';
+import { Type, VigieError } from '../../../../plugins/sdk/index.js';
+import { runProbe, VirtualClock } from '../../../../plugins/sdk/testkit/index.js';
+import type { SipResponse } from '../../../../probes/sip/engine/message.js';
+import type { TransactionResult } from '../../../../probes/sip/engine/transactions.js';
+import { sipTrunkKind, type SipRequester } from '../../../../probes/sip/trunk-probe.js';
+import type { SipTrunkTarget } from '../../../../probes/sip/trunk-schema.js';
+
+/** One scripted answer: an RTT with a 200, a code with an RTT, or no answer. */
+type Step = number | { code: number; rtt?: number } | 'timeout';
+
+class FakeEngine implements SipRequester {
+  readonly sent: { host: string; port: number; uri: string; deadlineMs?: number }[] = [];
+  private readonly script: Step[];
+  constructor(private readonly clock: VirtualClock, script: Step[]) {
+    this.script = [...script];
+  }
+  request(target: { host: string; port: number }, init: { requestUri: string }, opts?: { deadlineMs?: number }): Observable<TransactionResult> {
+    return new Observable<TransactionResult>((sub) => {
+      this.sent.push({ ...target, uri: init.requestUri, deadlineMs: opts?.deadlineMs });
+      const step = this.script.shift() ?? 'timeout';
+      const answer = step === 'timeout'
+        ? timer(opts?.deadlineMs ?? 1000, this.clock).pipe(mergeMap(() => throwError(() => new VigieError('E_SIP_TIMEOUT', 'no final response within the deadline'))))
+        : timer(typeof step === 'number' ? step : step.rtt ?? 5, this.clock).pipe(map(() => ({
+          response: { statusCode: typeof step === 'number' ? 200 : step.code, reasonPhrase: typeof step === 'number' ? 'OK' : 'Scripted' } as SipResponse,
+          rttMs: typeof step === 'number' ? step : step.rtt ?? 5,
+          retransmits: 0,
+        })));
+      return answer.subscribe(sub);
+    });
+  }
+}
+
+const INTERVAL = 10_000;
+
+function start(script: Step[], target: Partial<SipTrunkTarget> = {}) {
+  const clock = new VirtualClock();
+  const engine = new FakeEngine(clock, script);
+  const run = runProbe(sipTrunkKind(() => engine), { uri: 'sip:127.0.0.1:15060', ...target } as SipTrunkTarget, { clock, intervalMs: INTERVAL, name: 'carrier-a' });
+  const states = () => run.of('state').map((s) => s.state);
+  return { clock, engine, run, states };
+}
+
+describe('sip-trunk probe (virtual time, fake engine)', () => {
+  it('announces the trunk node and, with via, its link to that node', () => {
+    const { run } = start([10], { via: 'edge-rtr-1' });
+    run.advance(9);
+    expect(run.observations).to.deep.equal([]);
+    run.advance(1);
+    const topo = run.of('topology');
+    expect(topo[0]).to.deep.include({ entity: 'trunk:carrier-a', element: 'node' });
+    expect(topo[0].element === 'node' && topo[0].node.kind).to.equal('trunk');
+    expect(topo[1]).to.deep.include({ entity: 'link:node:edge-rtr-1--trunk:carrier-a', element: 'link' });
+    expect(topo[1].element === 'link' && topo[1].link.b.node).to.equal('node:edge-rtr-1');
+    run.stop();
+  });
+
+  it('sends OPTIONS to the URI host/port with timeoutMs as deadline, every interval', () => {
+    const { run, engine } = start([1, 1, 1], { timeoutMs: 1500 });
+    run.advance(2 * INTERVAL);
+    expect(engine.sent).to.have.length(3);
+    expect(engine.sent[0]).to.deep.equal({ host: '127.0.0.1', port: 15060, uri: 'sip:127.0.0.1:15060', deadlineMs: 1500 });
+    run.stop();
+  });
+
+  it('goes down only after failureThreshold consecutive failures, up after successThreshold', () => {
+    // 2 successes → up; fail, fail, success (resets the count); fail ×3 → down; success, success → up
+    const { run, states } = start([10, 10, 'timeout', 'timeout', 10, 'timeout', { code: 503 }, 'timeout', 10, 10], {
+      failureThreshold: 3, successThreshold: 2, timeoutMs: 2000,
+    });
+    run.advance(9 * INTERVAL + 5000);
+    expect(states()).to.deep.equal(['unknown', 'up', 'up', 'up', 'up', 'up', 'up', 'down', 'down', 'up']);
+    const events = run.of('event');
+    expect(events.map((e) => [e.data?.from, e.data?.to])).to.deep.equal([['unknown', 'up'], ['up', 'down'], ['down', 'up']]);
+    expect(events[1].severity).to.equal('major');
+    expect(events[1].data?.reason).to.match(/deadline/);
+    expect(run.of('state')[0].reason).to.match(/1\/2 successes/);
+    expect(run.of('state')[2].reason).to.match(/deadline.*\(1\/3 failures\)/);
+    expect(run.of('state')[8].reason).to.match(/^200 OK \(1\/2 successes\)$/);
+    expect(run.of('state')[9].reason).to.equal('200 OK');
+    expect(run.errors).to.deep.equal([]);
+    run.stop();
+  });
+
+  it('counts a reply as alive only per aliveCodes, and carries the last code in the event', () => {
+    const { run, states } = start([{ code: 404 }, { code: 503 }], { aliveCodes: 'class=2;code=404', failureThreshold: 1 });
+    run.advance(INTERVAL + 100);
+    expect(states()).to.deep.equal(['up', 'down']);
+    const down = run.of('event')[1];
+    expect(down.data).to.deep.include({ code: 503, to: 'down' });
+    expect(down.message).to.match(/503/);
+    expect(run.of('metric').filter((m) => m.name === 'sip.options.rtt_ms')).to.have.length(1);
+  });
+
+  it('reports RTT, its moving average and std dev over the last rttWindow replies', () => {
+    const rtts = [10, 20, 30, 40, 50];
+    const { run } = start(rtts, { rttWindow: 3 });
+    run.advance(4 * INTERVAL + 100);
+    const metric = (n: string) => run.of('metric').filter((m) => m.name === n).map((m) => m.value);
+    expect(metric('sip.options.rtt_ms')).to.deep.equal(rtts);
+    expect(metric('sip.options.rtt_avg_ms')).to.deep.equal([10, 15, 20, 30, 40]);
+    const sd = metric('sip.options.rtt_stddev_ms');
+    expect(sd[0]).to.equal(0);
+    expect(sd[4]).to.be.closeTo(Math.sqrt(200 / 3), 1e-9); // 30, 40, 50
+  });
+
+  it('is degraded while the moving-average RTT exceeds degradedRttMs, up again below it', () => {
+    const { run, states } = start([50, 400, 400, 50, 50, 50, 50], { degradedRttMs: 200, rttWindow: 3 });
+    run.advance(6 * INTERVAL + 1000);
+    // averages: 50, 225, 283, 283, 166, 50, 50
+    expect(states()).to.deep.equal(['up', 'degraded', 'degraded', 'degraded', 'up', 'up', 'up']);
+    expect(run.of('event').map((e) => e.data?.to)).to.deep.equal(['up', 'degraded', 'up']);
+    expect(run.of('event')[1].severity).to.equal('warning');
+  });
+
+  it('does not double a keepalive still in flight, and stops on unsubscribe', () => {
+    const { run, engine } = start(['timeout', 'timeout'], { timeoutMs: 15_000 });
+    run.advance(INTERVAL + 1);
+    expect(engine.sent).to.have.length(1);
+    run.stop();
+    run.advance(10 * INTERVAL);
+    expect(engine.sent).to.have.length(1);
+    expect(run.clock.actions).to.have.length(0);
+  });
+
+  it('fails through the observable on an invalid aliveCodes', () => {
+    const clock = new VirtualClock();
+    const kind = sipTrunkKind(() => new FakeEngine(clock, []));
+    // bypass the schema's pattern as a plugin host without validation would
+    const run = runProbe({ ...kind, configSchema: { ...kind.configSchema, properties: { ...kind.configSchema.properties, aliveCodes: Type.String({ default: 'class=2' }) } } as typeof kind.configSchema },
+      { uri: 'sip:127.0.0.1:15060', aliveCodes: 'class=9' } as SipTrunkTarget, { clock });
+    run.advance(0);
+    expect(String(run.errors[0])).to.match(/aliveCodes/);
+  });
+});
