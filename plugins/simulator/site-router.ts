@@ -39,7 +39,7 @@ export const ROUTER_BGP_PEERS: readonly SimBgpPeer[] = [
     address: '203.0.113.10', localAddress: '203.0.113.2', remoteAs: 64510, establishedS: 2 * 3_600, transitions: 41, inPerS: 0.8, outPerS: 0.05,
     flap: { firstAtS: 60, periodS: 150, idleS: 15, activeS: 15 },
   },
-  { address: '10.255.0.2', localAddress: '10.255.0.1', remoteAs: ROUTER_LOCAL_AS, establishedS: 3 * 86_400, transitions: 1, inPerS: 0.02, outPerS: 1.5 },
+  { address: '198.18.255.2', localAddress: '198.18.255.1', remoteAs: ROUTER_LOCAL_AS, establishedS: 3 * 86_400, transitions: 1, inPerS: 0.02, outPerS: 1.5 },
 ];
 
 /** Routes in the table with every session up, and those the flapping peer brings. */

@@ -45,7 +45,7 @@ describe('discovery: IP addresses and CIDR allow-lists', () => {
     });
 
     it('refuses malformed blocks with E_DISCOVERY naming the text', () => {
-      for (const bad of ['198.18.0.0/33', '2001:db8::/129', '198.18.0.0/', 'lan', '198.18.0.0/15/2', '10.0.0.0/-1', '']) {
+      for (const bad of ['198.18.0.0/33', '2001:db8::/129', '198.18.0.0/', 'lan', '198.18.0.0/15/2', '198.18.0.0/-1', '']) {
         let caught: unknown;
         try {
           parseCidr(bad);
@@ -62,7 +62,7 @@ describe('discovery: IP addresses and CIDR allow-lists', () => {
     it('contains exactly the addresses of its blocks, per family', () => {
       const allow = new AllowList(['198.18.0.0/15', '2001:db8:100::/48', '192.0.2.7']);
       const inside = ['198.18.0.0', '198.19.255.255', '2001:db8:100::1', '2001:db8:100:ffff:ffff:ffff:ffff:ffff', '192.0.2.7', '::ffff:198.18.1.1'];
-      const outside = ['198.17.255.255', '198.20.0.0', '2001:db8:101::1', '192.0.2.8', '10.0.0.1', '::198.18.0.1', 'sw-01.example', '', '198.18.0'];
+      const outside = ['198.17.255.255', '198.20.0.0', '2001:db8:101::1', '192.0.2.8', '203.0.113.9', '::198.18.0.1', 'sw-01.example', '', '198.18.0'];
       for (const a of inside) expect(allow.contains(a), a).to.equal(true);
       for (const a of outside) expect(allow.contains(a), a).to.equal(false);
     });

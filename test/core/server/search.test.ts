@@ -15,11 +15,11 @@ async function search(h: Harness, q: string, extra = ''): Promise<{ status: numb
 function seed(h: Harness): void {
   const m = h.model;
   m.upsertNode('node:sw-01', {
-    name: 'sw-01', kind: 'switch', address: '10.1.0.11',
+    name: 'sw-01', kind: 'switch', address: '198.18.1.11',
     attrs: { sysName: 'sw-01.paris.example', inventory: { model: 'WS-C2960', serial: 'FOC1234X0AB', components: [{ serial: 'PSU-SER-77' }] } },
   });
-  m.upsertNode('node:sw-02', { name: 'sw-02', kind: 'switch', address: '10.1.0.12', attrs: { serial: 'SN-0002' } });
-  m.upsertNode('node:core', { name: 'core', kind: 'router', address: '10.1.0.1', attrs: { sysName: 'core-rtr' } });
+  m.upsertNode('node:sw-02', { name: 'sw-02', kind: 'switch', address: '198.18.1.12', attrs: { serial: 'SN-0002' } });
+  m.upsertNode('node:core', { name: 'core', kind: 'router', address: '198.18.1.1', attrs: { sysName: 'core-rtr' } });
   m.upsertPort('port:sw-01/Gi1/0/5', { node: 'node:sw-01', name: 'Gi1/0/5', attrs: { mac: '00:11:22:33:44:05', fdb: ['a4:5e:60:d1:22:33'], macs: 1 } });
   m.upsertPort('port:sw-01/Gi1/0/48', { node: 'node:sw-01', name: 'Gi1/0/48', attrs: { mac: '00:11:22:33:44:30', fdb: ['a4:5e:60:d1:22:33', '00:00:5e:00:01:01'], macs: 40 } });
   m.upsertPort('port:core/Gi0/1', { node: 'node:core', name: 'Gi0/1', attrs: { fdb: Array.from({ length: 100 }, (_, i) => `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`).concat('A4-5E-60-D1-22-33'), macs: 300 } });
@@ -41,7 +41,7 @@ describe('server search API', () => {
     const exact = await search(h, 'core');
     expect(exact.body[0]).to.include({ node: 'node:core', match: 'name', value: 'core' });
     expect((await search(h, 'paris.example')).body).to.deep.equal([{ entity: 'node:sw-01', node: 'node:sw-01', label: 'sw-01', match: 'sysName', value: 'sw-01.paris.example' }]);
-    const ip = await search(h, '10.1.0.1');
+    const ip = await search(h, '198.18.1.1');
     expect(ip.body.map((r: any) => [r.node, r.match])).to.deep.equal([['node:core', 'ip'], ['node:sw-01', 'ip'], ['node:sw-02', 'ip']]);
     expect(ip.body.every((r: any) => r.match !== 'mac'), 'an address prefix is not taken for a MAC').to.equal(true);
   });

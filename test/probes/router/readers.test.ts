@@ -162,7 +162,7 @@ describe('router readers', () => {
       expect(ipv6Text(b('20010db8000000000000000000000001'))).to.equal('2001:db8::1');
       expect(ipv6Text(b('00000000000000000000000000000000'))).to.equal('::');
       expect(ipv6Text(b('20010db8000100000001000000000001'))).to.equal('2001:db8:1:0:1::1');
-      expect(inetAddressFromArcs([1, 4, 10, 0, 0, 1, 99])).to.deep.equal({ address: '10.0.0.1', used: 6 });
+      expect(inetAddressFromArcs([1, 4, 198, 18, 0, 1, 99])).to.deep.equal({ address: '198.18.0.1', used: 6 });
       expect(inetAddressFromArcs([1, 4, 10, 0])).to.equal(undefined);
     });
 

@@ -8,8 +8,8 @@ import { LayoutStore, type FetchLike } from '../../../web/src/map/layout-store.j
 import { normaliseMac, searchLocal } from '../../../web/src/search/local-search.js';
 
 const nodes: TopoNode[] = [
-  { id: 'node:sw-1', name: 'sw-1', kind: 'switch', state: 'up', address: '10.0.0.1', attrs: { sysName: 'core-a', serial: 'FOC1234X' } },
-  { id: 'node:sw-10', name: 'sw-10', kind: 'switch', state: 'up', address: '10.0.0.10', attrs: { inventory: { serial: 'ZZ-99' } } },
+  { id: 'node:sw-1', name: 'sw-1', kind: 'switch', state: 'up', address: '198.18.0.1', attrs: { sysName: 'core-a', serial: 'FOC1234X' } },
+  { id: 'node:sw-10', name: 'sw-10', kind: 'switch', state: 'up', address: '198.18.0.10', attrs: { inventory: { serial: 'ZZ-99' } } },
   { id: 'node:rtr', name: 'edge-rtr', kind: 'router', state: 'down', address: '192.0.2.1', attrs: {} },
 ];
 const ports: TopoPort[] = [

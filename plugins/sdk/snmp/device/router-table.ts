@@ -16,7 +16,7 @@ import { vbMissing, type SnmpSession, type Varbind } from '../types.js';
 /** One row of a table: the varbind of each column the agent answered. */
 export type TableRow<C extends string> = Partial<Record<C, Varbind>>;
 
-/** Rows keyed by their index suffix (e.g. `172.16.200.1` or `1.4.10.44.32.13`), in index order. */
+/** Rows keyed by their index suffix (e.g. `198.51.100.1` or `1.4.10.44.32.13`), in index order. */
 export type Table<C extends string> = Map<string, TableRow<C>>;
 
 export function walkColumns<C extends string>(session: SnmpSession, entry: string, columns: Record<C, number>): Observable<Table<C>> {

@@ -35,7 +35,7 @@ describe('device identity', () => {
     expect(cdpDeviceName('n3k-a(FOC1234X0AB)')).to.equal('n3k-a');
     expect(cdpDeviceName('sw2.example.net')).to.equal('sw2.example.net');
     expect(usableName('SEP001122334455')).to.equal('SEP001122334455');
-    expect(usableChassisId('10.0.0.1')).to.equal(undefined);
+    expect(usableChassisId('198.18.0.1')).to.equal(undefined);
   });
 
   it('decodes LLDP chassis and port ids by subtype', () => {
