@@ -13,12 +13,11 @@
  * - when the binary is missing it rejects with `PeerUnavailableError`; use
  *   `startKamailioOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeUdpPort } from './free-port.js';
+import { peerProcess, peerTempDir } from './peer-process.js';
 import { PeerUnavailableError } from './snmpd.js';
 
 export { PeerUnavailableError };
@@ -52,19 +51,6 @@ const DEFAULT_ROUTE = `
         exit;
     }
     sl_send_reply("404", "Not here");`;
-
-const running = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  });
-}
 
 function configText(port: number, opts: KamailioOptions): string {
   const modules = ['sl.so', 'textops.so', ...(opts.modules ?? [])];
@@ -123,61 +109,18 @@ export async function startKamailio(opts: KamailioOptions = {}): Promise<Kamaili
   if (!existsSync(KAMAILIO_PATH)) {
     throw new PeerUnavailableError(`${KAMAILIO_PATH} not found: install Debian package kamailio (apt-get install kamailio)`);
   }
-  installExitHook();
   const port = opts.port ?? (await freeUdpPort());
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-kamailio-'));
-  tempDirs.add(dir);
+  const dir = peerTempDir('vigie-kamailio-');
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(cfg, configText(port, opts));
 
-  let child: ChildProcess | undefined;
-  let output = '';
-
-  const stop = async (): Promise<void> => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) {
-      if (c) running.delete(c);
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => c.kill('SIGKILL'), 3000);
-      c.once('exit', () => {
-        clearTimeout(force);
-        running.delete(c);
-        resolve();
-      });
-      c.kill('SIGTERM');
-    });
-  };
-
-  const start = async (): Promise<void> => {
-    if (child) throw new Error(`kamailio on port ${port} is already running`);
-    output = '';
-    const c = spawn(KAMAILIO_PATH, ['-f', cfg, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '32', '-M', '4'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = c;
-    running.add(c);
-    const keep = (b: Buffer): void => {
-      output = (output + b.toString()).slice(-4000);
-    };
-    c.stdout?.on('data', keep);
-    c.stderr?.on('data', keep);
-    let exited = false;
-    c.once('exit', () => {
-      exited = true;
-      running.delete(c);
-    });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (exited) break;
-      if (await answersOptions(port)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await stop();
-    throw new Error(`kamailio did not start on udp:127.0.0.1:${port} (${exited ? 'it exited' : 'no answer in 10 s'}); its output:\n${output}`);
-  };
+  const { start, stop } = peerProcess({
+    what: `kamailio on udp:127.0.0.1:${port}`,
+    command: KAMAILIO_PATH,
+    args: ['-f', cfg, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '32', '-M', '4'],
+    answers: () => answersOptions(port),
+    killGraceMs: 3000,
+  });
 
   await start();
   return { port, dir, stop, start };

@@ -15,12 +15,11 @@
  * - when `/usr/sbin/snmpd` is missing it rejects with `PeerUnavailableError`; use
  *   `startSnmpdOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import snmp from 'net-snmp';
 import { freeUdpPort } from './free-port.js';
+import { peerProcess, peerTempDir } from './peer-process.js';
 
 export { freeUdpPort };
 
@@ -69,25 +68,6 @@ export class PeerUnavailableError extends Error {
   }
 }
 
-const running = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      for (const child of running) child.kill('SIGKILL');
-      process.kill(process.pid, sig);
-    });
-  }
-}
-
 
 function quote(s: string): string {
   if (/["\n\r]/.test(s)) throw new Error(`snmpd config value cannot contain quotes or newlines: ${JSON.stringify(s)}`);
@@ -126,65 +106,22 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<SnmpdHandle> 
   if (!existsSync(SNMPD_PATH)) {
     throw new PeerUnavailableError(`${SNMPD_PATH} not found: install Debian package snmpd (apt-get install snmpd snmp)`);
   }
-  installExitHook();
   const port = opts.port ?? (await freeUdpPort());
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-snmpd-'));
-  tempDirs.add(dir);
+  const dir = peerTempDir('vigie-snmpd-');
   const persist = join(dir, 'persist');
   mkdirSync(persist);
   const conf = join(dir, 'snmpd.conf');
   writeFileSync(conf, configText(opts), { mode: 0o600 });
   const community = opts.community ?? 'public';
 
-  let child: ChildProcess | undefined;
-  let output = '';
-
-  const stop = async (): Promise<void> => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) {
-      if (c) running.delete(c);
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => c.kill('SIGKILL'), 2000);
-      c.once('exit', () => {
-        clearTimeout(force);
-        running.delete(c);
-        resolve();
-      });
-      c.kill('SIGTERM');
-    });
-  };
-
-  const start = async (): Promise<void> => {
-    if (child) throw new Error(`snmpd on port ${port} is already running`);
-    output = '';
-    const c = spawn(SNMPD_PATH, ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
-      env: { ...process.env, SNMP_PERSISTENT_DIR: persist, SNMPCONFPATH: dir, MIBS: '', MIBDIRS: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = c;
-    running.add(c);
-    const keep = (b: Buffer): void => {
-      output = (output + b.toString()).slice(-4000);
-    };
-    c.stdout?.on('data', keep);
-    c.stderr?.on('data', keep);
-    let exited = false;
-    c.once('exit', () => {
-      exited = true;
-      running.delete(c);
-    });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (exited) break;
-      if (await answers(port, community)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await stop();
-    throw new Error(`snmpd did not start on udp:127.0.0.1:${port} (${exited ? 'it exited' : 'no answer in 10 s'}); its output:\n${output}`);
-  };
+  const { start, stop } = peerProcess({
+    what: `snmpd on udp:127.0.0.1:${port}`,
+    command: SNMPD_PATH,
+    args: ['-f', '-Lo', '-C', '-c', conf, '-p', join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`],
+    env: { ...process.env, SNMP_PERSISTENT_DIR: persist, SNMPCONFPATH: dir, MIBS: '', MIBDIRS: dir },
+    answers: () => answers(port, community),
+    killGraceMs: 2000,
+  });
 
   await start();
   return { port, dir, stop, start };
