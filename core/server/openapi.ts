@@ -64,6 +64,7 @@ const schemas = {
     properties: {
       id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string', enum: NODE_KINDS }, state: { type: 'string', enum: ENTITY_STATES },
       site: { type: 'string' }, address: { type: 'string' }, since: { type: 'integer', description: 'epoch ms of the last state change' }, attrs: { type: 'object' },
+      metrics: { ...NUMBER_MAP, description: 'latest metric values, kept for trunks (sip.options.rtt_ms, sip.calls.asr_pct, sip.mos.avg, ...)' },
     },
   },
   TopoPort: {

@@ -10,7 +10,7 @@ import { Subject, type Observable } from 'rxjs';
 import {
   linkId, portId, type EntityId, type EntityState, type LinkFacts, type NodeFacts, type PortFacts,
 } from '../../plugins/sdk/index.js';
-import type { PatchOp, TopoLink, TopoNode, TopoPort, TopologyPatch, TopologySnapshot } from './types.js';
+import { LIVE_METRIC_KINDS, type PatchOp, type TopoLink, type TopoNode, type TopoPort, type TopologyPatch, type TopologySnapshot } from './types.js';
 
 export class TopologyModel {
   private seq = 0;
@@ -109,7 +109,9 @@ export class TopologyModel {
       address: facts.address ?? cur?.address,
       since: cur?.since,
       attrs: { ...(cur?.attrs ?? {}), ...(facts.attrs ?? {}) },
+      metrics: cur?.metrics,
     };
+    if (next.metrics === undefined) delete next.metrics;
     if (next.site === undefined) delete next.site;
     if (next.address === undefined) delete next.address;
     if (next.since === undefined) delete next.since;
@@ -175,8 +177,14 @@ export class TopologyModel {
     });
   }
 
-  /** Records the latest value of a metric on a port or link (nodes keep theirs in attrs.metrics). */
+  /** Records the latest value of a metric on a port or link, or on a node of a `LIVE_METRIC_KINDS` kind. */
   setRate(id: EntityId, metric: string, value: number): void {
+    const n = this.nodes.get(id);
+    if (n) {
+      if (!LIVE_METRIC_KINDS.has(n.kind) || n.metrics?.[metric] === value) return;
+      this.put('node', this.nodes, { ...n, metrics: { ...n.metrics, [metric]: value } }, n);
+      return;
+    }
     const p = this.ports.get(id);
     if (p) {
       if (p.rates[metric] === value) return;

@@ -14,7 +14,16 @@ export interface TopoNode {
   /** Epoch ms of the last state change. */
   since?: number;
   attrs: Record<string, unknown>;
+  /**
+   * Latest metric values by name, kept for nodes whose kind is in `LIVE_METRIC_KINDS` (trunks:
+   * the telephony view shows their RTT, registration, ASR, MOS, ... live). Other nodes' metrics
+   * change every poll and are read from `/api/series`, so they are not pushed to every map.
+   */
+  metrics?: Record<string, number>;
 }
+
+/** Node kinds whose latest metrics are kept on the node (and so pushed live). */
+export const LIVE_METRIC_KINDS: ReadonlySet<string> = new Set(['trunk']);
 
 export interface TopoPort {
   id: EntityId;

@@ -15,6 +15,9 @@ const NEEDED = {
   'fonts-dejavu-core': '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   // SIP peer for test/probes/sip (test/setup/kamailio.ts runs its own on free loopback ports)
   kamailio: '/usr/sbin/kamailio',
+  // SIPp: call generator and UAS with RTP echo (test/setup/sipp.ts); sipsak: a second SIP client
+  'sip-tester': '/usr/bin/sipp',
+  sipsak: '/usr/bin/sipsak',
 };
 
 ensureSnmpsim();

@@ -37,6 +37,13 @@ export function peerTempDir(prefix: string): string {
   return dir;
 }
 
+/** Kills `child` when the test process exits (for one-shot peers run to completion, e.g. a SIPp client). */
+export function trackChild(child: ChildProcess): void {
+  installExitHook();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 export interface PeerSpec {
   /** For messages: `snmpd on udp:127.0.0.1:16161`. */
   what: string;

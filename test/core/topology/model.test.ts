@@ -49,6 +49,22 @@ describe('topology model', () => {
     expect(m.snapshot().links).to.have.length(0);
   });
 
+  it('keeps the latest metrics of a trunk node (pushed live), not of other nodes', () => {
+    const m = new TopologyModel();
+    m.upsertNode('trunk:t1', { name: 't1', kind: 'trunk' });
+    m.upsertNode('node:a', { name: 'a', kind: 'switch' });
+    const seq = m.currentSeq;
+    m.setRate('trunk:t1', 'sip.options.rtt_ms', 12.5);
+    m.setRate('node:a', 'sys.uptime_s', 99);
+    expect(m.currentSeq).to.equal(seq + 1);
+    m.setRate('trunk:t1', 'sip.options.rtt_ms', 12.5);
+    expect(m.currentSeq, 'an unchanged value is no patch').to.equal(seq + 1);
+    m.upsertNode('trunk:t1', { name: 't1', kind: 'trunk', attrs: { uri: 'sip:x' } });
+    const nodes = new Map(m.snapshot().nodes.map((n) => [n.id, n]));
+    expect(nodes.get('trunk:t1')?.metrics).to.deep.equal({ 'sip.options.rtt_ms': 12.5 });
+    expect(nodes.get('node:a')?.metrics).to.equal(undefined);
+  });
+
   it('emits nothing when nothing changes', () => {
     const m = new TopologyModel();
     m.upsertNode('node:a', { name: 'a', kind: 'switch' });
