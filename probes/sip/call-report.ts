@@ -62,6 +62,8 @@ export interface CallQuality {
   /** Round-trip time of the media path, ms. */
   rttMs?: number;
   oneWayDelayMs?: number;
+  /** MOS the endpoint reported itself (RTCP-XR QualityEst MOSCQ), kept beside Vigie's E-model `mos`. */
+  reportedMos?: number;
 }
 
 /** One call as reported on its trunk. Times are epoch ms. */
