@@ -1,20 +1,27 @@
 /**
  * The `sip` plugin. Its `sip-trunk` kind keeps an OPTIONS keepalive to a SIP trunk with
- * Kamailio dispatcher thresholds, RTT statistics and up/degraded/down (see README.md). Every
- * trunk of a local address shares one UDP socket (`sharedUdpEngine`).
+ * Kamailio dispatcher thresholds, RTT statistics and up/degraded/down, and optionally checks
+ * its REGISTER with digest authentication (see README.md). Every UDP trunk of a local address
+ * shares one UDP socket (`sharedUdpEngine`); TCP trunks (`;transport=tcp` in the URI or
+ * `transport: tcp`) share one TCP engine per local address, one connection per trunk host:port
+ * (`sharedTcpEngine`).
  */
+import { isIP } from 'node:net';
 import { definePlugin } from '../../plugins/sdk/index.js';
+import { sharedTcpEngine } from './engine/tcp-engine.js';
 import { sharedUdpEngine } from './engine/udp-engine.js';
 import { sipTrunkKind } from './trunk-probe.js';
-import { isIP } from 'node:net';
-import { isLoopbackHost, sipUriHostPort } from './trunk-schema.js';
+import { isLoopbackHost, sipUriHostPort, trunkTransport } from './trunk-schema.js';
 
 export default definePlugin({
   name: 'sip',
   version: '1.0.0',
   sdk: '^1',
   probes: {
-    'sip-trunk': sipTrunkKind((target) => sharedUdpEngine({ localAddress: target.localAddress ?? defaultLocalAddress(target.uri) })),
+    'sip-trunk': sipTrunkKind((target) => {
+      const localAddress = target.localAddress ?? defaultLocalAddress(target.uri);
+      return trunkTransport(target) === 'tcp' ? sharedTcpEngine({ localAddress }) : sharedUdpEngine({ localAddress });
+    }),
   },
 });
 

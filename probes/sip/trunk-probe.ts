@@ -14,24 +14,25 @@
  * - after every keepalive, a `state` of the trunk per `TrunkHealth` (unknown until a threshold
  *   is met, then up / degraded / down) with the last code and reason; when that state changes,
  *   an `event` `sip-trunk-state` carrying from, to, the last code/reason and the RTT average;
- * - only programming errors (and an invalid `uri`/`aliveCodes`) end it through `subscriber.error`;
- * - unsubscribing stops the timer and abandons the OPTIONS in flight (the shared socket stays).
+ * - with `register`, alongside the keepalives, the REGISTER check (register/register-check.ts):
+ *   `sip.register.ok`, `sip.register.expires_s` and `sip-register` events on the same entity; it
+ *   has no say in the trunk's up/down (a registration failure is an event and a metric);
+ * - only programming errors (and an invalid `uri`/`aliveCodes`/transport) end it through `subscriber.error`;
+ * - unsubscribing stops the timers and abandons the requests in flight (the shared socket or
+ *   connection stays).
  */
-import { Observable, catchError, concatMap, defer, exhaustMap, from, map, of, take, throwError, timer } from 'rxjs';
+import { EMPTY, Observable, catchError, concatMap, defer, exhaustMap, from, map, merge, of, take, throwError, timer } from 'rxjs';
 import {
   defineProbe, isVigieError, linkId, nodeId, trunkId, type Observation, type ProbeContext, type ProbeKind, type RawState, type Severity,
 } from '../../plugins/sdk/index.js';
 import { parseAliveCodes } from './alive-codes.js';
-import type { SipRequestInit } from './engine/message.js';
-import type { TransactionResult } from './engine/transactions.js';
-import type { SipRequestOptions, SipTarget } from './engine/udp-engine.js';
+import { hostPort } from './engine/message.js';
+import type { SipRequester } from './engine/requester.js';
+import { registerCheck } from './register/register-check.js';
 import { TrunkHealth } from './trunk-health.js';
-import { SipTrunkTargetSchema, sipUriHostPort, type SipTrunkTarget } from './trunk-schema.js';
+import { SipTrunkTargetSchema, sipUriHostPort, trunkTransport, type SipTrunkTarget } from './trunk-schema.js';
 
-/** What the probe needs of a SIP engine: `SipUdpEngine` has it; tests pass a fake. */
-export interface SipRequester {
-  request(target: SipTarget, init: SipRequestInit, opts?: SipRequestOptions): Observable<TransactionResult>;
-}
+export type { SipRequester };
 
 /** The outcome of one keepalive. */
 type Outcome = { ok: true; code: number; reason: string; rttMs: number } | { ok: false; code?: number; reason: string };
@@ -42,6 +43,7 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
   return defer(() => {
     const { scheduler, log } = ctx;
     const dest = sipUriHostPort(target.uri);
+    const transport = trunkTransport(target);
     const alive = parseAliveCodes(target.aliveCodes);
     const name = target.name ?? ctx.name;
     const entity = trunkId(name);
@@ -58,7 +60,7 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
       const at = scheduler.now();
       const out: Observation[] = [{
         kind: 'topology', at, entity, element: 'node',
-        node: { name, kind: 'trunk', address: `${dest.host}:${dest.port}`, attrs: { uri: target.uri, ...(target.via ? { via: target.via } : {}) } },
+        node: { name, kind: 'trunk', address: `${dest.host}:${dest.port}`, attrs: { uri: target.uri, transport, ...(target.via ? { via: target.via } : {}) } },
       }];
       if (target.via) {
         const a = { node: entity };
@@ -68,10 +70,16 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
       return out;
     };
 
+    /** The topology, ahead of whichever result (keepalive or registration) comes first. */
+    const announce = (): Observation[] => {
+      if (announced) return [];
+      announced = true;
+      return topology();
+    };
+
     const judge = (o: Outcome): Observation[] => {
       const at = scheduler.now();
-      const out: Observation[] = announced ? [] : topology();
-      announced = true;
+      const out: Observation[] = announce();
       if (o.ok) {
         health.success(o.rttMs);
         const stats = health.rtt!;
@@ -115,17 +123,24 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
         concatMap((o) => from(judge(o))),
       );
 
-    return timer(0, ctx.intervalMs, scheduler).pipe(exhaustMap(keepalive));
+    const keepalives = timer(0, ctx.intervalMs, scheduler).pipe(exhaustMap(keepalive));
+    const registration = target.register
+      ? registerCheck({
+        engine, dest, register: target.register, defaultDomain: hostPort(dest.host), name, entity,
+        timeoutMs: target.timeoutMs, intervalMs: ctx.intervalMs, scheduler, log,
+      }).pipe(concatMap((o) => from([...announce(), o])))
+      : EMPTY;
+    return merge(keepalives, registration);
   });
 }
 
 /**
  * The `sip-trunk` kind, with the engine each instance uses chosen by `engineFor` (the daemon:
- * the shared UDP engine of the trunk's local address; tests: a fake).
+ * the shared UDP or TCP engine of the trunk's local address; tests: a fake).
  */
 export function sipTrunkKind(engineFor: (target: SipTrunkTarget) => SipRequester): ProbeKind<typeof SipTrunkTargetSchema> {
   return defineProbe({
-    description: 'SIP trunk keepalive: OPTIONS with Kamailio dispatcher thresholds, RTT average/std dev, up/degraded/down',
+    description: 'SIP trunk keepalive over UDP or TCP: OPTIONS with Kamailio dispatcher thresholds, RTT average/std dev, up/degraded/down; optional REGISTER check with digest auth',
     configSchema: SipTrunkTargetSchema,
     defaultIntervalMs: 30_000,
     create: (target, ctx) => defer(() => sipTrunkProbe(target, ctx, engineFor(target))),

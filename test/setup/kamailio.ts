@@ -9,6 +9,7 @@
  *   takes its children with it) and `start()` (runs it again on the same port and config);
  * - the default route answers OPTIONS `200 OK` statelessly (`sl`) and anything else 404;
  *   `route` replaces the body of `request_route`, `modules`/`extraConfig` add to the config;
+ * - with `tcp: true` it listens on `tcp:127.0.0.1:<port>` too (same port number, free for both);
  * - every Kamailio started here is killed when the test process exits, whatever the outcome;
  * - when the binary is missing it rejects with `PeerUnavailableError`; use
  *   `startKamailioOrSkip` in a mocha hook to fail in CI and skip loudly elsewhere.
@@ -16,7 +17,7 @@
 import { createSocket } from 'node:dgram';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freeUdpPort } from './free-port.js';
+import { freePort, freeUdpPort } from './free-port.js';
 import { peerProcess, peerTempDir } from './peer-process.js';
 import { PeerUnavailableError } from './snmpd.js';
 
@@ -34,6 +35,8 @@ export interface KamailioOptions {
   extraConfig?: string;
   /** Body of `request_route`; default: OPTIONS → 200 OK, else 404 (both stateless). */
   route?: string;
+  /** Also listen on TCP, on the same port (default false: `disable_tcp=yes`). */
+  tcp?: boolean;
 }
 
 export interface KamailioHandle {
@@ -60,7 +63,7 @@ function configText(port: number, opts: KamailioOptions): string {
     'log_stderror=yes',
     'fork=yes',
     'children=1',
-    'disable_tcp=yes',
+    ...(opts.tcp ? ['tcp_children=1', `listen=tcp:127.0.0.1:${port}`] : ['disable_tcp=yes']),
     'auto_aliases=no',
     `listen=udp:127.0.0.1:${port}`,
     `mpath="${KAMAILIO_MODULES}"`,
@@ -105,17 +108,31 @@ function answersOptions(port: number): Promise<boolean> {
   });
 }
 
+/** A port free on 127.0.0.1 for both TCP and UDP right now. */
+async function freeUdpAndTcpPort(): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await freePort();
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const sock = createSocket('udp4');
+      sock.once('error', () => resolve(false));
+      sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+  throw new Error('no port free for both TCP and UDP on 127.0.0.1 after 20 tries');
+}
+
 export async function startKamailio(opts: KamailioOptions = {}): Promise<KamailioHandle> {
   if (!existsSync(KAMAILIO_PATH)) {
     throw new PeerUnavailableError(`${KAMAILIO_PATH} not found: install Debian package kamailio (apt-get install kamailio)`);
   }
-  const port = opts.port ?? (await freeUdpPort());
+  const port = opts.port ?? (opts.tcp ? await freeUdpAndTcpPort() : await freeUdpPort());
   const dir = peerTempDir('vigie-kamailio-');
   const cfg = join(dir, 'kamailio.cfg');
   writeFileSync(cfg, configText(port, opts));
 
   const { start, stop } = peerProcess({
-    what: `kamailio on udp:127.0.0.1:${port}`,
+    what: `kamailio on udp${opts.tcp ? '+tcp' : ''}:127.0.0.1:${port}`,
     command: KAMAILIO_PATH,
     args: ['-f', cfg, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '32', '-M', '4'],
     answers: () => answersOptions(port),

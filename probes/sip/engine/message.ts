@@ -31,7 +31,7 @@ export function randomToken(bytes = 8): string {
 export interface SentBy {
   host: string;
   port: number;
-  /** Transport in Via; only UDP is sent today. */
+  /** Transport in Via (and, for TCP, `;transport=tcp` in Contact); default UDP. */
   transport?: 'UDP' | 'TCP';
 }
 
@@ -55,6 +55,10 @@ export interface SipRequestInit {
   headers?: string[];
   body?: string;
   contentType?: string;
+  /** User part of the Contact URI (default `vigie`); e.g. the registered user for REGISTER. */
+  contactUser?: string;
+  /** URI parameters appended inside the Contact URI, each `;name=value` (e.g. `;line=1a2b`, to find one's own binding in a REGISTER's 200). */
+  contactUriParams?: string;
 }
 
 /** A request ready to send, with the identifiers its responses are matched by. */
@@ -103,6 +107,8 @@ export function buildRequest(init: SipRequestInit, sentBy: SentBy): OutgoingRequ
     ['branch', branch],
     ['tag', fromTag],
     ['User-Agent', init.userAgent ?? ''],
+    ['Contact user', init.contactUser ?? ''],
+    ['Contact parameters', init.contactUriParams ?? ''],
     ...(init.headers ?? []).map((h) => ['header', h]),
   ] as const) {
     assertLine(what, v);
@@ -115,7 +121,8 @@ export function buildRequest(init: SipRequestInit, sentBy: SentBy): OutgoingRequ
     `To: <${toUri}>`,
     `Call-ID: ${callId}`,
     `CSeq: ${cseq} ${method}`,
-    `Contact: <sip:vigie@${local}>`,
+    // Over TCP the Contact says so (RFC 3261 §19.1.1), so a registrar reaches it over TCP too.
+    `Contact: <sip:${init.contactUser ?? 'vigie'}@${local}${sentBy.transport === 'TCP' ? ';transport=tcp' : ''}${init.contactUriParams ?? ''}>`,
     `User-Agent: ${init.userAgent ?? DEFAULT_USER_AGENT}`,
     ...(init.headers ?? []),
   ];

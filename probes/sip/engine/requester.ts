@@ -1,0 +1,14 @@
+/**
+ * What a probe needs of a SIP engine: `SipUdpEngine` and `SipTcpEngine` have it; tests pass a
+ * scripted fake. Contract: `request(target, init, opts)` is a cold Observable that sends one
+ * non-INVITE request when subscribed and emits its final response with the RTT then completes,
+ * or errors with E_SIP_TIMEOUT / E_SIP_TRANSPORT; unsubscribing abandons it.
+ */
+import type { Observable } from 'rxjs';
+import type { SipRequestInit } from './message.js';
+import type { TransactionResult } from './transactions.js';
+import type { SipRequestOptions, SipTarget } from './udp-engine.js';
+
+export interface SipRequester {
+  request(target: SipTarget, init: SipRequestInit, opts?: SipRequestOptions): Observable<TransactionResult>;
+}
