@@ -29,12 +29,17 @@ export const ERROR_CODES = {
   E_WS_MESSAGE: 'a WebSocket message from a client is not valid JSON or not a known operation',
   E_DISCOVERY: 'discovery cannot run as asked (a seed outside the allow-list, a malformed CIDR or address)',
   E_TRAP_LISTEN: 'the SNMP trap receiver cannot listen (the UDP port is taken or needs privileges)',
+  E_HEP_LISTEN: 'the HEP collector cannot listen (the UDP address is malformed, the port is taken or needs privileges)',
   E_HEP_DECODE: 'a HEPv3 datagram is rejected: truncated, bad magic, length mismatch, a chunk overrunning or malformed, an oversized or undecompressable payload, or a missing/wrong auth key (the reason is in the details)',
   E_QUALITY_INPUT: 'a call-quality (E-model) computation got an invalid input: negative, NaN or out-of-range value, or an unknown codec (the field is named)',
   E_RTCP_MALFORMED: 'an RTCP packet is malformed: truncated, wrong version, or a length field past the end of the datagram',
   E_VQ_REPORT: 'an RTCP-XR voice-quality report (RFC 6035 application/vq-rtcpxr body) is rejected: not text, oversized, no report type line, or no CallID (the reason is in the details)',
   E_SIP_TIMEOUT: 'a SIP request got no final response in time (RFC 3261 Timer F, or the per-request deadline; which one is in the details)',
   E_SIP_TRANSPORT: 'the SIP engine cannot send: its UDP socket cannot be bound, a send failed, or the engine is closed',
+  E_SIP_PROTOCOL: 'a SIP peer answered against the protocol so the call cannot go on (e.g. a 2xx to an INVITE without a To tag, or a remote target that is not a SIP URI)',
+  E_SDP_ANSWER: 'the SDP answer to a test call is unusable: no SDP, not SDP, no audio m= line, audio refused (port 0), no connection address, or no codec that was offered (the reason is in the details)',
+  E_RTP_SOCKET: 'the RTP socket of a test call cannot be bound (the port is taken or the address is not local) or cannot send',
+  E_SIP_LISTEN: 'a SIP listener (the RTCP-XR collector) cannot bind its UDP address (port taken, needs privileges, bad address), or its socket failed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

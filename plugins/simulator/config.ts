@@ -1,7 +1,8 @@
 /**
  * The simulator's configuration: its TypeBox schema (also its TypeScript type) and the checks the
  * schema cannot express. `resolveConfig` fills defaults, validates, and turns recording names
- * into file paths; errors are `VigieError('E_CONFIG')` naming the path and the bad value.
+ * into file paths; errors are `VigieError('E_CONFIG')` naming the path and the bad value. The
+ * default site applies when neither recordings nor SIP trunks (`sipTrunks`, sip/sip-trunk-config.ts) are given.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Value } from '@sinclair/typebox/value';
 import { Type, VigieError, type Static } from '../sdk/index.js';
 import { isLoopback } from './agent.js';
+import { resolveSipTrunks, SipTrunkConfig, type ResolvedSipTrunk } from './sip/sip-trunk-config.js';
 
 const LOOPBACK_PATTERN = '^(127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|::1)$';
 
@@ -41,6 +43,11 @@ export const SimulatorConfig = Type.Object(
         ),
       ),
     ),
+    sipTrunks: Type.Optional(
+      Type.Array(SipTrunkConfig, {
+        description: 'simulated SIP trunks on the same host: an OPTIONS/REGISTER responder each, and fabricated calls mirrored to HEP / RTCP-XR collectors (see README)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -53,6 +60,8 @@ export interface ResolvedSimulatorConfig {
   community: string;
   site?: { switches: number; portsPerSwitch: number; seed: number; routers?: number };
   recordings: { path: string; name: string }[];
+  /** Simulated SIP trunks (none unless configured). */
+  sipTrunks: ResolvedSipTrunk[];
 }
 
 /**
@@ -73,9 +82,11 @@ export function resolveRecordingFile(file: string): string {
 export function resolveConfig(input: Partial<SimulatorConfig>): ResolvedSimulatorConfig {
   const cfg = Value.Default(SimulatorConfig, Value.Clone(input ?? {})) as SimulatorConfig;
   if (cfg.site) Value.Default(SimulatorConfig.properties.site, cfg.site);
+  if (Array.isArray(cfg.sipTrunks)) cfg.sipTrunks.forEach((t) => Value.Default(SipTrunkConfig, t));
   const first = Value.Errors(SimulatorConfig, cfg).First();
   if (first) {
-    const got = first.path === '/community' ? '(hidden)' : JSON.stringify(first.value);
+    const secret = first.path === '/community' || /^\/sipTrunks\/\d+\/(password|hepAuthKey)$/.test(first.path);
+    const got = secret ? '(hidden)' : JSON.stringify(first.value);
     throw new VigieError('E_CONFIG', `simulator config ${first.path || '/'}: ${first.message} (got ${got})`, {
       path: first.path,
     });
@@ -86,6 +97,7 @@ export function resolveConfig(input: Partial<SimulatorConfig>): ResolvedSimulato
     if (!existsSync(path)) throw new VigieError('E_CONFIG', `simulator config /recordings/${i}/file: ${path} does not exist`, { path: `/recordings/${i}/file` });
     return { path, name: r.name ?? path.replace(/^.*[/\\]/, '').replace(/\.snmprec$/, '') };
   });
-  const site = cfg.site ?? (recordings.length === 0 ? { switches: 10, portsPerSwitch: 8, seed: 1 } : undefined);
-  return { host: cfg.host, basePort: cfg.basePort, community: cfg.community, site, recordings };
+  const sipTrunks = resolveSipTrunks(cfg.sipTrunks ?? []);
+  const site = cfg.site ?? (recordings.length === 0 && sipTrunks.length === 0 ? { switches: 10, portsPerSwitch: 8, seed: 1 } : undefined);
+  return { host: cfg.host, basePort: cfg.basePort, community: cfg.community, site, recordings, sipTrunks };
 }

@@ -9,8 +9,13 @@
  * memory and route count (router-live.ts). While it runs a device can be set down (`setDown`)
  * and a port taken down or up (`setPortOper`, port-control.ts). `stop()` closes every socket
  * and resolves once they are released; it may be called more than once.
+ *
+ * Simulated SIP trunks (`sipTrunks`, see sip/) start after the SNMP agents, on the same host:
+ * each an OPTIONS/REGISTER responder, plus fabricated calls mirrored to its collectors, timed
+ * on `scheduler` (default: rxjs' asyncScheduler, i.e. real time).
  */
 import type { Logger } from 'pino';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { vbString, VigieError, SNMPv2_MIB } from '../sdk/index.js';
 import { loadSnmprec, type Recording } from '../sdk/snmp/snmprec.js';
 import { liveModel } from '../sdk/testkit/live.js';
@@ -19,6 +24,7 @@ import { resolveConfig, type SimulatorConfig } from './config.js';
 import { controllablePorts, type ControllablePorts, type PortOper } from './port-control.js';
 import { dynamicLive, type DynamicValues } from './router-live.js';
 import { generateSite, type SiteLink } from './site.js';
+import { startSipTrunk, type PublicSipTrunk, type RunningSipTrunk } from './sip/sip-trunks.js';
 
 export interface SimulatedDevice {
   /** Unique name: the generated device's name (`sim-sw-01`, `sim-rtr-01`) or the recording's name. */
@@ -37,7 +43,9 @@ export interface SimulatedDevice {
 
 export interface RunningSimulator {
   devices: SimulatedDevice[];
-  /** A device set down stops answering (requests time out) until set up again. Throws on an unknown name. */
+  /** The simulated SIP trunks, in config order (empty unless `sipTrunks` is configured). */
+  sipTrunks: RunningSipTrunk[];
+  /** A device (or SIP trunk) set down stops answering (requests time out) until set up again. Throws on an unknown name. */
   setDown(name: string, down: boolean): void;
   /**
    * Sets one port's ifOperStatus from now on (its ifLastChange follows, its counters stand still
@@ -56,7 +64,12 @@ interface Planned {
   dynamic?: DynamicValues;
 }
 
-export async function startSimulator(config: Partial<SimulatorConfig>, log: Logger, now: () => number = Date.now): Promise<RunningSimulator> {
+export async function startSimulator(
+  config: Partial<SimulatorConfig>,
+  log: Logger,
+  now: () => number = Date.now,
+  scheduler: SchedulerLike = asyncScheduler,
+): Promise<RunningSimulator> {
   const cfg = resolveConfig(config);
   const planned: Planned[] = cfg.site ? generateSite(cfg.site) : [];
   for (const r of cfg.recordings) planned.push({ name: r.name, kind: 'recording', recording: loadSnmprec(r.path), links: [] });
@@ -66,6 +79,9 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
     if (names.has(p.name)) throw new VigieError('E_CONFIG', `simulator: two devices are named ${p.name}; give the recordings distinct names`);
     names.add(p.name);
   }
+  for (const t of cfg.sipTrunks) {
+    if (names.has(t.name)) throw new VigieError('E_CONFIG', `simulator: the SIP trunk ${t.name} has the name of a device; rename it`);
+  }
   if (cfg.basePort > 0 && cfg.basePort + planned.length - 1 > 65535) {
     throw new VigieError('E_CONFIG', `simulator: ${planned.length} devices from port ${cfg.basePort} go past 65535`);
   }
@@ -73,7 +89,8 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
   const startedAt = now();
   const agents: RunningAgent[] = [];
   const ports: ControllablePorts[] = [];
-  const stopAll = () => Promise.all(agents.map((a) => a.close())).then(() => undefined);
+  const trunks: RunningSipTrunk[] = [];
+  const stopAll = () => Promise.all([...agents.map((a) => a.close()), ...trunks.map((t) => t.stop())]).then(() => undefined);
   try {
     for (let k = 0; k < planned.length; k++) {
       const p = planned[k];
@@ -93,6 +110,8 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
         }),
       );
     }
+    const trunkStart = scheduler.now();
+    for (const t of cfg.sipTrunks) trunks.push(await startSipTrunk(t, { host: cfg.host, log, scheduler, startedAt: trunkStart }));
   } catch (err) {
     await stopAll();
     throw err;
@@ -109,16 +128,18 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
   }));
   const byName = new Map(devices.map((d, k) => [d.name, agents[k]]));
   const portsOf = new Map(devices.map((d, k) => [d.name, ports[k]]));
-  log.info(
+  if (devices.length > 0) log.info(
     { devices: devices.length, host: cfg.host, ports: devices.length <= 20 ? devices.map((d) => d.port) : `${devices[0].port}…${devices[devices.length - 1].port}` },
     'SNMP simulator started',
   );
 
   let stopping: Promise<void> | undefined;
+  const trunkByName = new Map(trunks.map((t) => [t.info.name, t]));
   return {
     devices,
+    sipTrunks: trunks,
     setDown(name, down) {
-      const agent = byName.get(name);
+      const agent = byName.get(name) ?? trunkByName.get(name)?.responder;
       if (!agent) throw new VigieError('E_CONFIG', `simulator: no device named ${name}`);
       agent.down = down;
       log.info({ device: name, down }, 'simulator: device state changed');
@@ -130,7 +151,7 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
       log.info({ device: name, ifIndex, oper }, 'simulator: port state changed');
     },
     stop() {
-      stopping ??= stopAll().then(() => log.info('SNMP simulator stopped'));
+      stopping ??= stopAll().then(() => log.info('simulator stopped'));
       return stopping;
     },
   };
@@ -139,6 +160,11 @@ export async function startSimulator(config: Partial<SimulatorConfig>, log: Logg
 /** The simulated devices without their community: what may be shown or logged. */
 export function publicDevices(running: RunningSimulator): Omit<SimulatedDevice, 'community'>[] {
   return running.devices.map(({ community: _c, ...rest }) => rest);
+}
+
+/** The simulated SIP trunks without their secrets: what may be shown or logged. */
+export function publicSipTrunks(running: RunningSimulator): PublicSipTrunk[] {
+  return running.sipTrunks.map((t) => ({ ...t.info }));
 }
 
 /** Every cable of the generated site once, by sysName and ifName, ends in name order. */

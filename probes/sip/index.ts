@@ -5,10 +5,16 @@
  * shares one UDP socket (`sharedUdpEngine`); TCP trunks (`;transport=tcp` in the URI or
  * `transport: tcp`) share one TCP engine per local address, one connection per trunk host:port
  * (`sharedTcpEngine`).
+ *
+ * Its collectors are listeners: `sip-hep` takes HEPv3 mirrors of SIP and RTCP (e.g. from Kamailio's
+ * siptrace) and turns them into per-trunk call KPIs and call reports; `sip-rtcpxr` answers the
+ * RFC 6035 `PUBLISH` (vq-rtcpxr) quality reports phones send at the end of a call.
  */
 import { isIP } from 'node:net';
 import { definePlugin } from '../../plugins/sdk/index.js';
 import { sharedTcpEngine } from './engine/tcp-engine.js';
+import { sipHepKind } from './hep/collector.js';
+import { sipRtcpXrKind } from './rtcpxr/collector.js';
 import { sharedUdpEngine } from './engine/udp-engine.js';
 import { sipTrunkKind } from './trunk-probe.js';
 import { isLoopbackHost, sipUriHostPort, trunkTransport } from './trunk-schema.js';
@@ -22,6 +28,8 @@ export default definePlugin({
       const localAddress = target.localAddress ?? defaultLocalAddress(target.uri);
       return trunkTransport(target) === 'tcp' ? sharedTcpEngine({ localAddress }) : sharedUdpEngine({ localAddress });
     }),
+    'sip-hep': sipHepKind(),
+    'sip-rtcpxr': sipRtcpXrKind(),
   },
 });
 

@@ -18,6 +18,8 @@ const NEEDED = {
   // SIPp: call generator and UAS with RTP echo (test/setup/sipp.ts); sipsak: a second SIP client
   'sip-tester': '/usr/bin/sipp',
   sipsak: '/usr/bin/sipsak',
+  // linphonec: real phones sending RFC 6035 quality reports (test/probes/sip/rtcpxr/linphone.test.ts)
+  'linphone-cli': '/usr/bin/linphonec',
 };
 
 ensureSnmpsim();
