@@ -1,15 +1,15 @@
 /**
  * A SIP message observed on the wire (mirrored by a capture agent), reduced to what call
- * tracking needs. Requests and responses are parsed with sip.js's `Core.Parser.parseMessage`
- * (a plain function that runs standalone in Node; see engine/message.ts for why Vigie uses sip.js
- * only for parsing) with a silent logger: bad input is counted by the collector, never logged
- * per packet.
+ * tracking needs, read by the engine's envelope scan (engine/envelope.ts: sip.js's full parse
+ * costs milliseconds per message, which would cap the collector at a few hundred messages/s; the
+ * scan reads the same fields, checked against sip.js in test/probes/sip/engine/envelope.test.ts).
+ * Bad input is counted by the collector, never logged per packet.
  *
  * Contract of `parseObservedSip(payload)`: never throws; gives the message, or a fixed reason
  * (`not-utf8`, `unparsable`, `missing-header`) when the text is not a SIP message carrying the
  * headers every message must have (Call-ID, CSeq with a method; a Request-URI for requests).
  */
-import { Core } from 'sip.js';
+import { headerOf, headerUri, scanSipMessage } from '../engine/envelope.js';
 
 interface ObservedCommon {
   callId: string;
@@ -42,23 +42,12 @@ export type ObservedSip = ObservedRequest | ObservedResponse;
 
 export type ObservedSipResult = { ok: true; msg: ObservedSip } | { ok: false; reason: 'not-utf8' | 'unparsable' | 'missing-header' };
 
-/** sip.js wants a Logger; a silent one (the engine/message.ts pattern). */
-const silentLogger = ((): Core.Logger => {
-  const factory = new Core.LoggerFactory();
-  factory.builtinEnabled = false;
-  return factory.getLogger('vigie.sip.hep');
-})();
-
 /** Longest URI kept (and offered to configured match regexes): longer ones are cut, bounding regex work. */
 export const MAX_URI_LENGTH = 512;
 
-function uriText(header: { uri?: { toString(): string } } | undefined): string | undefined {
-  try {
-    const s = header?.uri?.toString();
-    return s ? s.slice(0, MAX_URI_LENGTH) : undefined;
-  } catch {
-    return undefined;
-  }
+function uriOf(value: string | undefined): string | undefined {
+  const uri = value === undefined ? undefined : headerUri(value);
+  return uri ? uri.slice(0, MAX_URI_LENGTH) : undefined;
 }
 
 /** Parses one captured SIP payload (request or response). Never throws. */
@@ -69,30 +58,21 @@ export function parseObservedSip(payload: Buffer | string): ObservedSipResult {
     text = payload.toString('utf8');
     if (text.includes('\uFFFD')) return { ok: false, reason: 'not-utf8' };
   }
-  let m: Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined;
-  try {
-    m = Core.Parser.parseMessage(text, silentLogger);
-  } catch {
-    return { ok: false, reason: 'unparsable' };
-  }
-  if (!m) return { ok: false, reason: 'unparsable' };
-  if (!m.callId || !Number.isInteger(m.cseq) || !m.method) return { ok: false, reason: 'missing-header' };
+  const scanned = scanSipMessage(text);
+  if (!scanned.ok) return { ok: false, reason: scanned.reason };
+  const e = scanned.envelope;
   const common: ObservedCommon = {
-    callId: m.callId,
-    cseq: m.cseq,
-    cseqMethod: m.method.toUpperCase(),
-    fromTag: m.fromTag || undefined,
-    toTag: m.toTag || undefined,
-    from: uriText(m.from),
-    to: uriText(m.to),
-    body: typeof m.body === 'string' ? m.body : '',
-    contentType: m.getHeader('content-type')?.toLowerCase(),
+    callId: e.callId,
+    cseq: e.cseq,
+    cseqMethod: e.cseqMethod,
+    fromTag: e.fromTag,
+    toTag: e.toTag,
+    from: uriOf(headerOf(e, 'from')),
+    to: uriOf(headerOf(e, 'to')),
+    body: e.body,
+    contentType: headerOf(e, 'content-type')?.toLowerCase(),
   };
-  if (m instanceof Core.IncomingResponseMessage) {
-    if (typeof m.statusCode !== 'number' || m.statusCode < 100 || m.statusCode > 699) return { ok: false, reason: 'missing-header' };
-    return { ok: true, msg: { ...common, type: 'response', statusCode: m.statusCode, reason: m.reasonPhrase ?? '' } };
-  }
-  const requestUri = m.ruri ? m.ruri.toString().slice(0, MAX_URI_LENGTH) : '';
-  if (!requestUri) return { ok: false, reason: 'missing-header' };
-  return { ok: true, msg: { ...common, type: 'request', method: m.method.toUpperCase(), requestUri } };
+  if (e.type === 'response' && (e.statusCode < 100 || e.statusCode > 699)) return { ok: false, reason: 'missing-header' };
+  if (e.type === 'response') return { ok: true, msg: { ...common, type: 'response', statusCode: e.statusCode, reason: e.reasonPhrase } };
+  return { ok: true, msg: { ...common, type: 'request', method: e.method, requestUri: e.requestUri.slice(0, MAX_URI_LENGTH) } };
 }

@@ -1,6 +1,7 @@
 /**
- * SIP messages for the engine: requests are built here as text (RFC 3261 §8.1.1), responses are
- * parsed with sip.js.
+ * SIP messages for the engine: requests are built here as text (RFC 3261 §8.1.1); responses are
+ * read by the envelope scan (./envelope.ts: the fields transactions match on) and parsed in full
+ * by sip.js when a caller needs its grammar (digest challenges, Contact, Record-Route).
  *
  * Why sip.js only for parsing (and, elsewhere, its grammar and digest authentication), not its
  * user agent: sip.js is written for browsers over WebSocket, a reliable transport, so its
@@ -9,10 +10,12 @@
  * carries one (which is every response to a request sent from a UDP socket). Its parser and
  * ABNF grammar, on the other hand, are plain functions that run standalone in Node. So the engine
  * builds its own requests, owns its UDP socket, matches transactions and retransmits itself
- * (./transactions.ts, ./udp-engine.ts), and hands sip.js only the text to parse.
+ * (./transactions.ts, ./udp-engine.ts), and hands sip.js only the text to parse — lazily, since
+ * its grammar costs milliseconds per message (./envelope.ts says how much and why).
  */
 import { randomBytes } from 'node:crypto';
 import { Core } from 'sip.js';
+import { headerOf, scanSipMessage } from './envelope.js';
 
 /** The magic cookie every RFC 3261 branch starts with. */
 export const BRANCH_COOKIE = 'z9hG4bK';
@@ -131,7 +134,7 @@ export function buildRequest(init: SipRequestInit, sentBy: SentBy): OutgoingRequ
   return { text: `${lines.join('\r\n')}\r\n\r\n${body}`, method, branch, callId, cseq, fromTag };
 }
 
-/** A parsed response: what transactions match on, plus sip.js's message for headers. */
+/** A parsed response: what transactions match on, its headers as text, and sip.js's message on demand. */
 export interface SipResponse {
   statusCode: number;
   reasonPhrase: string;
@@ -142,8 +145,15 @@ export interface SipResponse {
   /** Method of the CSeq header. */
   method: string;
   toTag?: string;
-  /** sip.js's parsed message (getHeader, parseHeader, body, ...). */
-  message: Core.IncomingResponseMessage;
+  /** First value of a header (any case, compact names too), from the envelope scan (no sip.js). */
+  header(name: string): string | undefined;
+  body: string;
+  /**
+   * sip.js's parsed message (getHeader, parseHeader, body, ...), parsed on first access (see
+   * ./envelope.ts for why not always). When sip.js rejects what the envelope scan accepted, an
+   * empty message (no headers, no body): callers then see missing headers, never an exception.
+   */
+  readonly message: Core.IncomingResponseMessage;
 }
 
 export type ParseResponseResult =
@@ -157,12 +167,21 @@ const silentLogger = ((): Core.Logger => {
   return factory.getLogger('vigie.sip');
 })();
 
+/** sip.js's parse of a whole message, or undefined when it rejects it (it throws on some input). */
+export function sipJsParse(text: string): Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined {
+  try {
+    return Core.Parser.parseMessage(text, silentLogger);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Biggest datagram the engine tries to parse (a UDP payload cannot be larger). */
 export const MAX_SIP_DATAGRAM = 65_507;
 
 /**
- * Parses one datagram as a SIP response. Never throws: sip.js's parser throws on some malformed
- * headers (e.g. a CSeq without a method), which is caught and reported as `unparsable`.
+ * Parses one datagram as a SIP response with the envelope scan (./envelope.ts); sip.js parses
+ * it only when `message` is first read. Never throws.
  */
 export function parseResponse(data: Buffer | string): ParseResponseResult {
   let text: string;
@@ -172,29 +191,32 @@ export function parseResponse(data: Buffer | string): ParseResponseResult {
     text = data.toString('utf8');
     if (text.includes('\uFFFD')) return { ok: false, reason: 'not-utf8' };
   }
-  let parsed: Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined;
-  try {
-    parsed = Core.Parser.parseMessage(text, silentLogger);
-  } catch {
-    return { ok: false, reason: 'unparsable' };
-  }
-  if (!parsed) return { ok: false, reason: 'unparsable' };
-  if (!(parsed instanceof Core.IncomingResponseMessage)) return { ok: false, reason: 'request' };
-  const m = parsed;
-  if (typeof m.statusCode !== 'number' || !m.viaBranch || !m.callId || !Number.isInteger(m.cseq) || !m.method) {
-    return { ok: false, reason: 'missing-header' };
-  }
+  const scanned = scanSipMessage(text);
+  if (!scanned.ok) return scanned.reason === 'missing-header' && scanned.type === 'request' ? { ok: false, reason: 'request' } : { ok: false, reason: scanned.reason };
+  const env = scanned.envelope;
+  if (env.type === 'request') return { ok: false, reason: 'request' };
+  if (env.statusCode < 100 || env.statusCode > 699) return { ok: false, reason: 'unparsable' };
+  if (!env.topViaBranch) return { ok: false, reason: 'missing-header' };
+  let message: Core.IncomingResponseMessage | undefined;
   return {
     ok: true,
     response: {
-      statusCode: m.statusCode,
-      reasonPhrase: m.reasonPhrase ?? '',
-      branch: m.viaBranch,
-      callId: m.callId,
-      cseq: m.cseq,
-      method: m.method,
-      toTag: m.toTag || undefined,
-      message: m,
+      statusCode: env.statusCode,
+      reasonPhrase: env.reasonPhrase,
+      branch: env.topViaBranch,
+      callId: env.callId,
+      cseq: env.cseq,
+      method: env.cseqMethod,
+      toTag: env.toTag,
+      header: (name) => headerOf(env, name),
+      body: env.body,
+      get message(): Core.IncomingResponseMessage {
+        if (!message) {
+          const parsed = sipJsParse(text);
+          message = parsed instanceof Core.IncomingResponseMessage ? parsed : new Core.IncomingResponseMessage();
+        }
+        return message;
+      },
     },
   };
 }

@@ -36,7 +36,7 @@ describe('observed SIP messages', () => {
       ['garbage', 'unparsable'],
       ['', 'unparsable'],
       [Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'not-utf8'],
-      ['SIP/2.0 200 OK\r\nCSeq: 1\r\n\r\n', 'unparsable'], // sip.js throws on a CSeq without a method
+      ['SIP/2.0 200 OK\r\nCSeq: 1\r\n\r\n', 'missing-header'], // a CSeq without a method (and no Call-ID)
       ['INVITE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\n', 'missing-header'],
       ['SIP/2.0 999 Nope\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n\r\n', 'missing-header'],
     ];

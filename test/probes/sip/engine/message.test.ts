@@ -77,8 +77,9 @@ describe('sip engine: messages', () => {
 
   it('returns a reason for bad datagrams, never throws', () => {
     expect(parseResponse(Buffer.from('garbage'))).to.deep.equal({ ok: false, reason: 'unparsable' });
-    expect(parseResponse(Buffer.from(KAMAILIO_200.slice(0, 60)))).to.deep.equal({ ok: false, reason: 'unparsable' });
-    expect(parseResponse('SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n')).to.deep.equal({ ok: false, reason: 'unparsable' });
+    expect(parseResponse(Buffer.from(KAMAILIO_200.slice(0, 60)))).to.deep.equal({ ok: false, reason: 'missing-header' });
+    expect(parseResponse('SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n')).to.deep.equal({ ok: false, reason: 'missing-header' });
+    expect(parseResponse('SIP/2.0 200 OK\r\nno colon here\r\n\r\n')).to.deep.equal({ ok: false, reason: 'unparsable' });
     expect(parseResponse('SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n')).to.deep.equal({ ok: false, reason: 'missing-header' });
     expect(parseResponse('OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n')).to.deep.equal({ ok: false, reason: 'request' });
     expect(parseResponse(Buffer.from([0x53, 0x49, 0x50, 0xff, 0xfe, 0x0d, 0x0a]))).to.deep.equal({ ok: false, reason: 'not-utf8' });
