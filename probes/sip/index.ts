@@ -8,10 +8,12 @@
  *
  * Its collectors are listeners: `sip-hep` takes HEPv3 mirrors of SIP and RTCP (e.g. from Kamailio's
  * siptrace) and turns them into per-trunk call KPIs and call reports; `sip-rtcpxr` answers the
- * RFC 6035 `PUBLISH` (vq-rtcpxr) quality reports phones send at the end of a call.
+ * RFC 6035 `PUBLISH` (vq-rtcpxr) quality reports phones send at the end of a call. `sip-test-call`
+ * places a scheduled test call through a trunk (INVITE, G.711 RTP to an echo, BYE) and scores it.
  */
 import { isIP } from 'node:net';
 import { definePlugin } from '../../plugins/sdk/index.js';
+import { sipTestCallKind } from './call/test-call-probe.js';
 import { sharedTcpEngine } from './engine/tcp-engine.js';
 import { sipHepKind } from './hep/collector.js';
 import { sipRtcpXrKind } from './rtcpxr/collector.js';
@@ -30,6 +32,7 @@ export default definePlugin({
     }),
     'sip-hep': sipHepKind(),
     'sip-rtcpxr': sipRtcpXrKind(),
+    'sip-test-call': sipTestCallKind(),
   },
 });
 

@@ -20,6 +20,8 @@ const NEEDED = {
   sipsak: '/usr/bin/sipsak',
   // linphonec: real phones sending RFC 6035 quality reports (test/probes/sip/rtcpxr/linphone.test.ts)
   'linphone-cli': '/usr/bin/linphonec',
+  // nft: random packet loss for the test call when the kernel has no netem (test/probes/sip/call/netns-loss.test.ts)
+  nftables: '/usr/sbin/nft',
 };
 
 ensureSnmpsim();

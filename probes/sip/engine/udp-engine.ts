@@ -4,13 +4,24 @@
  * by ./transactions.ts; the Via carries `rport` (RFC 3581) so answers come back to this socket
  * through NAT. Datagrams that do not parse are counted and dropped; responses that match no live
  * transaction are counted and dropped; neither ever ends the engine.
+ *
+ * It is also the UAC core of test calls: `invite()` runs an INVITE client transaction
+ * (./invite-transaction.ts: Timer A/B, the ACK of a non-2xx), ACKs a 2xx in the dialog it creates
+ * (./dialog.ts: route set, remote target from Contact, to-tag; a 2xx retransmission gets the ACK
+ * again), and CANCELs a ringing INVITE at its deadline. A dialog's handle sends BYE. Requests that
+ * arrive in a dialog are answered (./uas.ts): a BYE gets 200 OK and ends the call, anything else
+ * 405 (481 once the dialog is over, or with the wrong tags). Requests outside every dialog are
+ * counted and dropped: the engine answers no stranger, so it cannot be used as a reflector.
  */
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
-import { buildRequest, parseResponse, type SipRequestInit } from './message.js';
-import { TransactionTable, clientTransaction, transactionKey, type SipTimers, type TransactionResult } from './transactions.js';
+import { DialogTable, type DialogIo, type SipDialog } from './dialog.js';
+import { inviteClientTransaction } from './invite-transaction.js';
+import { buildRequest, hostPort, parseResponse, type OutgoingRequest, type SentBy, type SipRequestInit, type SipResponse } from './message.js';
+import { DEFAULT_TIMERS, TransactionTable, clientTransaction, transactionKey, type SipTimers, type TransactionResult } from './transactions.js';
+import { buildResponse, parseRequest, responseDestination } from './uas.js';
 
 export interface SipUdpEngineOptions {
   /** Address the socket binds to (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
@@ -45,28 +56,83 @@ export interface SipEngineCounters {
   received: number;
   /** Datagrams that are not a SIP response sip.js can parse (or lack Via/Call-ID/CSeq). */
   malformed: number;
-  /** Requests received (the engine is a client only; they are dropped). */
+  /** Requests received (answered only when they belong to a dialog of ours; else dropped). */
   requests: number;
   /** Responses matching no live transaction (late, duplicate, or foreign). */
   unmatched: number;
 }
 
+/** The UDP engine's counters, plus those of its UAC core. */
+export interface SipUdpEngineCounters extends SipEngineCounters {
+  /** ACKs sent (of 2xx and non-2xx finals, first and re-sent). */
+  acks: number;
+  /** Responses sent to requests that arrived in a dialog. */
+  responses: number;
+}
+
+/** What an INVITE carries; its method, tags, Call-ID, CSeq and branch are the engine's. */
+export interface SipInviteInit {
+  /** Request-URI, e.g. `sip:4000@127.0.0.1:5060`. */
+  requestUri: string;
+  /** From URI (default `sip:vigie@<sent-by host>`). */
+  fromUri?: string;
+  /** To URI (default the Request-URI). */
+  toUri?: string;
+  /** Call-ID (default a fresh one). */
+  callId?: string;
+  /** Extra header lines; `Route:` lines are put on the CANCEL too. */
+  headers?: string[];
+  body?: string;
+  contentType?: string;
+}
+
+export interface SipInviteOptions {
+  /**
+   * Gives up when no final response came this many ms after the send: with no 1xx yet the INVITE
+   * is abandoned (RFC 3261 §9.1: no CANCEL before a provisional); after a 1xx a CANCEL is sent and
+   * the INVITE ends at its final response (487, ACKed), or 64·T1 later. Both error with
+   * E_SIP_TIMEOUT (details `timer: 'deadline'`, `cancelled`, `lastProvisional`, `finalCode`).
+   */
+  deadlineMs?: number;
+}
+
+/** How an INVITE goes: provisional responses, then one of answered / rejected (then complete). */
+export type InviteProgress =
+  | { type: 'provisional'; response: SipResponse; elapsedMs: number }
+  /** A 2xx, already ACKed by the engine; the dialog lives until `bye()` or `release()`. */
+  | { type: 'answered'; response: SipResponse; elapsedMs: number; dialog: SipDialog }
+  /** A 300–699, ACKed by the transaction. */
+  | { type: 'rejected'; response: SipResponse; elapsedMs: number };
+
+export type { SipDialog } from './dialog.js';
+
+function transportError(to: SipTarget, err: Error): VigieError {
+  return new VigieError('E_SIP_TRANSPORT', `SIP send to ${to.host}:${to.port} failed: ${err.message}`, { target: to }, { cause: err });
+}
+
 /**
  * Contract: `request(target, init)` returns a cold Observable that, when subscribed, sends one
  * non-INVITE request and emits `{ response, rttMs }` for its final response then completes, or
- * errors with E_SIP_TIMEOUT / E_SIP_TRANSPORT. Unsubscribing abandons the transaction. `close()`
- * ends live transactions with E_SIP_TRANSPORT and releases the socket.
+ * errors with E_SIP_TIMEOUT / E_SIP_TRANSPORT. Unsubscribing abandons the transaction.
+ * `invite(target, init, opts)` returns a cold Observable of {@link InviteProgress} (errors:
+ * E_SIP_TIMEOUT at Timer B or the deadline, E_SIP_TRANSPORT, E_SIP_PROTOCOL for a 2xx without a
+ * To tag); unsubscribing while it rings CANCELs it. `close()` ends live transactions with
+ * E_SIP_TRANSPORT, forgets every dialog and releases the socket.
  */
 export class SipUdpEngine {
-  readonly counters: SipEngineCounters = { sent: 0, retransmits: 0, received: 0, malformed: 0, requests: 0, unmatched: 0 };
+  readonly counters: SipUdpEngineCounters = { sent: 0, retransmits: 0, received: 0, malformed: 0, requests: 0, unmatched: 0, acks: 0, responses: 0 };
   private readonly table = new TransactionTable();
   private readonly scheduler: SchedulerLike;
+  private readonly t1Ms: number;
+  private readonly dialogs: DialogTable;
   private socket?: Socket;
   private bound?: Promise<Socket>;
   private closed = false;
 
   constructor(private readonly opts: SipUdpEngineOptions = {}) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.t1Ms = opts.timers?.t1Ms ?? DEFAULT_TIMERS.t1Ms;
+    this.dialogs = new DialogTable(this.scheduler, 64 * this.t1Ms);
   }
 
   /** The bound local address and port (undefined before the first request). */
@@ -80,37 +146,54 @@ export class SipUdpEngine {
     }
   }
 
-  /** Live client transactions. */
+  /** Live client transactions (INVITEs still absorbing retransmissions included). */
   get liveTransactions(): number {
     return this.table.size;
   }
 
+  /** Dialogs known: live ones and those released less than 64·T1 ago. */
+  get dialogCount(): number {
+    return this.dialogs.size;
+  }
+
   request(target: SipTarget, init: SipRequestInit, reqOpts: SipRequestOptions = {}): Observable<TransactionResult> {
-    return new Observable<TransactionResult>((subscriber) => {
-      let inner: { unsubscribe(): void } | undefined;
+    return this.withSocket((socket) => this.transact(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, this.sentBy(socket)), reqOpts));
+  }
+
+  invite(target: SipTarget, init: SipInviteInit, opts: SipInviteOptions = {}): Observable<InviteProgress> {
+    return this.withSocket((socket) => this.runInvite(socket, target, init, opts));
+  }
+
+  /** Ends live transactions with E_SIP_TRANSPORT, forgets dialogs and closes the socket. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.table.failAll(new VigieError('E_SIP_TRANSPORT', 'the SIP engine is closed'));
+    this.dialogs.clear();
+    const socket = this.socket ?? (await this.bound?.catch(() => undefined));
+    if (!socket) return;
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  /** Binds (once), then runs `run` with the socket; a throw from `run` (a programming error) is the observable's error. */
+  private withSocket<T>(run: (socket: Socket) => Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      let inner: Subscription | undefined;
       let cancelled = false;
       this.bind().then(
         (socket) => {
           if (cancelled) return;
-          const local = socket.address();
-          const host = this.opts.advertisedHost ?? advertised(local.address);
-          const request = buildRequest({ userAgent: this.opts.userAgent, ...init }, { host, port: local.port });
-          const key = transactionKey(request.branch, request.callId, request.method);
-          let first = true;
-          const send = (text: string): void => {
-            if (first) this.counters.sent++;
-            else this.counters.retransmits++;
-            first = false;
-            socket.send(text, target.port, target.host, (err) => {
-              if (err) this.table.fail(key, new VigieError('E_SIP_TRANSPORT', `SIP send to ${target.host}:${target.port} failed: ${err.message}`, { target }, { cause: err }));
-            });
-          };
-          inner = clientTransaction(request, this.table, {
-            send,
-            timers: this.opts.timers,
-            scheduler: this.scheduler,
-            deadlineMs: reqOpts.deadlineMs,
-          }).subscribe(subscriber);
+          try {
+            inner = run(socket).subscribe(subscriber);
+          } catch (e) {
+            subscriber.error(e);
+          }
         },
         (err: unknown) => subscriber.error(err),
       );
@@ -121,20 +204,147 @@ export class SipUdpEngine {
     });
   }
 
-  /** Ends live transactions with E_SIP_TRANSPORT and closes the socket. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.table.failAll(new VigieError('E_SIP_TRANSPORT', 'the SIP engine is closed'));
-    const socket = this.socket ?? (await this.bound?.catch(() => undefined));
-    if (!socket) return;
-    await new Promise<void>((resolve) => {
-      try {
-        socket.close(() => resolve());
-      } catch {
-        resolve();
+  private sentBy(socket: Socket): SentBy {
+    const local = socket.address();
+    return { host: this.opts.advertisedHost ?? advertised(local.address), port: local.port };
+  }
+
+  private sendText(socket: Socket, to: SipTarget, text: string, onError?: (err: Error) => void): void {
+    try {
+      socket.send(text, to.port, to.host, (err) => {
+        if (err) onError?.(err);
+      });
+    } catch (e) {
+      // The socket closed under us (engine closed): the transactions were failed by close().
+      onError?.(e as Error);
+    }
+  }
+
+  /** One non-INVITE client transaction over the socket (counted in sent/retransmits). */
+  private transact(socket: Socket, target: SipTarget, request: OutgoingRequest, reqOpts: SipRequestOptions): Observable<TransactionResult> {
+    const key = transactionKey(request.branch, request.callId, request.method);
+    let first = true;
+    const send = (text: string): void => {
+      if (first) this.counters.sent++;
+      else this.counters.retransmits++;
+      first = false;
+      this.sendText(socket, target, text, (err) => this.table.fail(key, transportError(target, err)));
+    };
+    return clientTransaction(request, this.table, { send, timers: this.opts.timers, scheduler: this.scheduler, deadlineMs: reqOpts.deadlineMs });
+  }
+
+  private runInvite(socket: Socket, target: SipTarget, init: SipInviteInit, opts: SipInviteOptions): Observable<InviteProgress> {
+    return new Observable<InviteProgress>((subscriber) => {
+      const sentBy = this.sentBy(socket);
+      const fromUri = init.fromUri ?? `sip:vigie@${hostPort(sentBy.host)}`;
+      const toUri = init.toUri ?? init.requestUri;
+      const invite = buildRequest({ ...init, method: 'INVITE', fromUri, toUri, userAgent: this.opts.userAgent }, sentBy);
+      const key = transactionKey(invite.branch, invite.callId, invite.method);
+      const uris = { localUri: fromUri, remoteUri: toUri, fallbackTarget: init.requestUri };
+      const io = this.dialogIo(socket, sentBy);
+      const timers: Subscription[] = [];
+      let lastProvisional: number | undefined;
+      let final = false;
+      let cancelled = false;
+      let inviteSent = false;
+
+      const stopTimers = (): void => timers.forEach((t) => t.unsubscribe());
+      const timeout = (finalCode?: number): VigieError =>
+        new VigieError('E_SIP_TIMEOUT', `no final response to INVITE within ${opts.deadlineMs} ms (deadline${cancelled ? '; cancelled' : ''})`, {
+          method: 'INVITE', callId: invite.callId, timer: 'deadline', afterMs: opts.deadlineMs, cancelled, lastProvisional, finalCode,
+        });
+      const send = (text: string): void => {
+        if (text !== invite.text) this.counters.acks++;
+        else if (inviteSent) this.counters.retransmits++;
+        else this.counters.sent++;
+        inviteSent = true;
+        this.sendText(socket, target, text, (err) => this.table.fail(key, transportError(target, err)));
+      };
+
+      const transaction = inviteClientTransaction(invite, this.table, {
+        send, timers: this.opts.timers, scheduler: this.scheduler, onLate2xx: (r) => this.dialogs.onLate2xx(invite, r, uris, io),
+      }).subscribe({
+        next: (ev) => {
+          if (ev.type === 'provisional') {
+            lastProvisional = ev.response.statusCode;
+            if (!cancelled) subscriber.next(ev);
+            return;
+          }
+          final = true;
+          stopTimers();
+          const r = ev.response;
+          if (r.statusCode >= 300) {
+            if (cancelled) subscriber.error(timeout(r.statusCode));
+            else {
+              subscriber.next({ type: 'rejected', response: r, elapsedMs: ev.elapsedMs });
+              subscriber.complete();
+            }
+            return;
+          }
+          const dialog: SipDialog | undefined = this.dialogs.open(invite, r, uris, io);
+          if (!dialog) {
+            subscriber.error(new VigieError('E_SIP_PROTOCOL', `a ${r.statusCode} to INVITE without a To tag or a usable Contact: no dialog`, { callId: invite.callId, code: r.statusCode }));
+          } else if (cancelled) {
+            // Answered while being cancelled: the call was not wanted any more (RFC 3261 §9.1).
+            dialog.bye().subscribe({ error: () => undefined });
+            subscriber.error(timeout(r.statusCode));
+          } else {
+            subscriber.next({ type: 'answered', response: r, elapsedMs: ev.elapsedMs, dialog });
+            subscriber.complete();
+          }
+        },
+        error: (e: unknown) => {
+          stopTimers();
+          subscriber.error(e);
+        },
+      });
+
+      const cancel = (): void => {
+        if (cancelled) return;
+        cancelled = true;
+        const routes = (init.headers ?? []).filter((h) => /^route\s*:/i.test(h));
+        const request = buildRequest({
+          method: 'CANCEL', requestUri: init.requestUri, fromUri, toUri, callId: invite.callId, cseq: invite.cseq, fromTag: invite.fromTag,
+          branch: invite.branch, headers: routes, userAgent: this.opts.userAgent,
+        }, sentBy);
+        this.transact(socket, target, request, {}).subscribe({ error: () => undefined });
+        // §9.1: with no final response 64·T1 after the CANCEL, the INVITE transaction is over.
+        timers.push(this.scheduler.schedule(() => {
+          transaction.unsubscribe();
+          subscriber.error(timeout());
+        }, 64 * this.t1Ms));
+      };
+      if (opts.deadlineMs !== undefined) {
+        timers.push(this.scheduler.schedule(() => {
+          if (lastProvisional !== undefined) return cancel();
+          transaction.unsubscribe();
+          subscriber.error(timeout());
+        }, Math.max(0, opts.deadlineMs)));
       }
+
+      return () => {
+        if (final || transaction.closed) return stopTimers();
+        // Hung up while ringing: CANCEL, and let the transaction take (and ACK) the 487 on its own.
+        if (lastProvisional !== undefined) return cancel();
+        // Waiting for the 487 of a CANCEL: the 64·T1 guard ends the transaction.
+        if (cancelled) return;
+        stopTimers();
+        transaction.unsubscribe();
+      };
     });
+  }
+
+  /** How the dialogs of this socket send (ACKs counted). */
+  private dialogIo(socket: Socket, sentBy: SentBy): DialogIo {
+    return {
+      sentBy,
+      userAgent: this.opts.userAgent,
+      send: (text, to) => {
+        this.counters.acks++;
+        this.sendText(socket, to, text);
+      },
+      transact: (request, to, reqOpts) => this.transact(socket, to, request, reqOpts),
+    };
   }
 
   private bind(): Promise<Socket> {
@@ -149,7 +359,7 @@ export class SipUdpEngine {
         socket.off('error', onBindError);
         // After bind, socket errors (e.g. ICMP-induced) must not crash the process; sends report their own.
         socket.on('error', () => undefined);
-        socket.on('message', (msg) => this.onDatagram(msg));
+        socket.on('message', (msg, from) => this.onDatagram(socket, msg, from));
         this.socket = socket;
         resolve(socket);
       });
@@ -157,15 +367,29 @@ export class SipUdpEngine {
     return this.bound;
   }
 
-  private onDatagram(msg: Buffer): void {
+  private onDatagram(socket: Socket, msg: Buffer, from: RemoteInfo): void {
     this.counters.received++;
     const parsed = parseResponse(msg);
     if (!parsed.ok) {
-      if (parsed.reason === 'request') this.counters.requests++;
+      if (parsed.reason === 'request') this.onRequest(socket, msg, from);
       else this.counters.malformed++;
       return;
     }
     if (!this.table.dispatch(parsed.response)) this.counters.unmatched++;
+  }
+
+  /** A request: answered when it belongs to a dialog of ours, else dropped. */
+  private onRequest(socket: Socket, msg: Buffer, from: RemoteInfo): void {
+    this.counters.requests++;
+    const parsed = parseRequest(msg);
+    if (!parsed.ok) return;
+    const req = parsed.request;
+    const answer = this.dialogs.answer(req);
+    if (!answer) return;
+    const source = { address: from.address, port: from.port };
+    const to = responseDestination(req, source);
+    this.counters.responses++;
+    this.sendText(socket, { host: to.address, port: to.port }, buildResponse(req, answer.status, { source, headers: answer.headers }));
   }
 }
 
