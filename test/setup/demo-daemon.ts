@@ -3,7 +3,8 @@
  * (so a test can stop one device with `sim.setDown(name, true)` and bring it back), and the daemon
  * started in this process from a temp copy of the default config whose probes point at the
  * simulator's ports (all free ones, the HTTP server's too), with a faster poll than the demo's
- * so states change within seconds. The simulator service is left out of that copy (it runs here);
+ * so states change within seconds (the demo's simulated SIP trunk and its collectors included, on
+ * free ports). The simulator service is left out of that copy (it runs here);
  * the probes, their sites, the correlation settings and the declared links are the demo's.
  *
  * Contract: `startDemoDaemon()` resolves once the daemon listens; `stop()` stops the daemon, then
@@ -20,7 +21,7 @@ import { freeUdpPort } from './free-port.js';
 
 interface ProbeEntry { kind: string; name: string; interval?: string; target: Record<string, unknown>; [k: string]: unknown }
 interface DemoConfig {
-  services: { kind: string; config: { basePort: number; site: SiteSpec; recordings: { file: string; name?: string }[] } }[];
+  services: { kind: string; config: { basePort: number; site: SiteSpec; recordings: { file: string; name?: string }[]; sipTrunks?: Record<string, unknown>[] } }[];
   probes: ProbeEntry[];
   correlation?: unknown;
   topology?: unknown;
@@ -55,7 +56,11 @@ export async function startDemoDaemon(opts: DemoDaemonOptions = {}): Promise<Dem
   // Bare recording names resolve as the demo's do (plugins/simulator/recordings).
   const extra = opts.extra ?? [];
   const recordings = [...simConfig.recordings, ...extra.map((e) => ({ file: e.file, name: e.name }))];
-  const sim = await startSimulator({ host: '127.0.0.1', basePort: 0, site: simConfig.site, recordings }, pino({ level: 'silent' }));
+  // The demo's SIP trunk too, on a free port, its calls mirrored to the collectors' free ports.
+  const [hepPort, xrPort] = [await freeUdpPort(), await freeUdpPort()];
+  const sipTrunks = (simConfig.sipTrunks ?? []).map((t) => ({ ...t, port: 0, hep: `127.0.0.1:${hepPort}`, rtcpXr: `127.0.0.1:${xrPort}` }));
+  const sim = await startSimulator({ host: '127.0.0.1', basePort: 0, site: simConfig.site, recordings, sipTrunks } as Parameters<typeof startSimulator>[0], pino({ level: 'silent' }));
+  const trunk = sim.sipTrunks[0]?.info;
   let logs = '';
   const sink = new Writable({
     write: (chunk, _e, cb) => {
@@ -72,6 +77,9 @@ export async function startDemoDaemon(opts: DemoDaemonOptions = {}): Promise<Dem
     const extraProbes: ProbeEntry[] = extra.map((e) => ({ kind: e.kind, name: e.name, site, target: { port: simConfig.basePort + sim.devices.findIndex((d) => d.name === e.name), identity: e.name } }));
     const probes = [...demo.probes, ...extraProbes].map((p) => {
       if (p.kind === 'snmp-trap') return { ...p, target: { ...p.target, port: trapPort } };
+      if (p.kind === 'sip-trunk') return { ...p, interval: opts.interval ?? '2s', target: { ...p.target, uri: `sip:127.0.0.1:${trunk!.port}` } };
+      if (p.kind === 'sip-hep') return { ...p, interval: opts.interval ?? '2s', target: { ...p.target, listen: `127.0.0.1:${hepPort}`, trunks: [{ name: trunk!.name, addresses: [`127.0.0.1:${trunk!.port}`] }] } };
+      if (p.kind === 'sip-rtcpxr') return { ...p, interval: opts.interval ?? '2s', target: { ...p.target, listen: `127.0.0.1:${xrPort}` } };
       const device = sim.devices[(p.target.port as number) - simConfig.basePort];
       if (!device) throw new Error(`demo probe ${p.name}: no simulated device on port ${String(p.target.port)}`);
       return {
