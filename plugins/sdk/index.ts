@@ -11,4 +11,5 @@ export * from './threshold.js';
 export * from './snmp/types.js';
 export * from './poll-requests.js';
 export * from './port-directory.js';
+export * from './log-throttle.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

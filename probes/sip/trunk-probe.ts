@@ -27,7 +27,7 @@ import {
 } from '../../plugins/sdk/index.js';
 import { parseAliveCodes } from './alive-codes.js';
 import { hostPort } from './engine/message.js';
-import type { SipRequester } from './engine/requester.js';
+import { whileRetained, type SipRequester } from './engine/requester.js';
 import { registerCheck } from './register/register-check.js';
 import { TrunkHealth } from './trunk-health.js';
 import { SipTrunkTargetSchema, sipUriHostPort, trunkTransport, type SipTrunkTarget } from './trunk-schema.js';
@@ -143,6 +143,6 @@ export function sipTrunkKind(engineFor: (target: SipTrunkTarget) => SipRequester
     description: 'SIP trunk keepalive over UDP or TCP: OPTIONS with Kamailio dispatcher thresholds, RTT average/std dev, up/degraded/down; optional REGISTER check with digest auth',
     configSchema: SipTrunkTargetSchema,
     defaultIntervalMs: 30_000,
-    create: (target, ctx) => defer(() => sipTrunkProbe(target, ctx, engineFor(target))),
+    create: (target, ctx) => defer(() => whileRetained(engineFor(target), (engine) => sipTrunkProbe(target, ctx, engine))),
   });
 }

@@ -17,12 +17,12 @@
  *   and a fixed reason, never a community, key or payload.
  */
 import { Observable, interval, type Subscriber } from 'rxjs';
-import { VigieError, type Observation, type ProbeContext } from '../../plugins/sdk/index.js';
+import { LogThrottle, VigieError, type Observation, type ProbeContext } from '../../plugins/sdk/index.js';
 import { TrapInterpreter } from './interpret.js';
 import { openTrapListener, type Peer, type RawTrapPdu, type TrapListener } from './listener.js';
 import { createOidNamer } from './mib-names.js';
 import { resolveTrapTarget, secretsOf, type SnmpTrapTarget } from './schema.js';
-import { LogThrottle, SourceRateLimiter } from './storm.js';
+import { SourceRateLimiter } from './storm.js';
 import { toTrapMessage } from './trap.js';
 
 export const TRAP_METRICS = ['trap.received', 'trap.dropped', 'trap.malformed', 'trap.rejected'] as const;

@@ -6,11 +6,8 @@
  * one; with no token left the datagram is refused. It runs before any decoding, so a flood costs
  * a map lookup per datagram, not a BER parse or an SNMPv3 key derivation. At most `maxSources`
  * buckets are kept: `sweep(now)` forgets buckets that have refilled (an idle source is the same
- * as a new one), and a new source past the cap evicts the oldest bucket.
- *
- * `LogThrottle.allow(key, now)` is true at most once per `windowMs` for a key, and counts the
- * occurrences it suppressed in between (`take(key)` reads and resets them), so a storm of bad
- * input gives one warning a minute, not one per datagram.
+ * as a new one), and a new source past the cap evicts the oldest bucket. (Its warnings are
+ * rate-limited by the SDK's `LogThrottle`.)
  */
 
 interface Bucket {
@@ -54,45 +51,5 @@ export class SourceRateLimiter {
 
   get sources(): number {
     return this.buckets.size;
-  }
-}
-
-export class LogThrottle {
-  private readonly lastAt = new Map<string, number>();
-  private readonly suppressed = new Map<string, number>();
-
-  constructor(
-    private readonly windowMs = 60_000,
-    private readonly maxKeys = 1_000,
-  ) {}
-
-  /** True when `key` may be logged now; otherwise counts one suppressed occurrence. */
-  allow(key: string, now: number): boolean {
-    const last = this.lastAt.get(key);
-    if (last !== undefined && now - last < this.windowMs) {
-      this.suppressed.set(key, (this.suppressed.get(key) ?? 0) + 1);
-      return false;
-    }
-    if (last === undefined && this.lastAt.size >= this.maxKeys) this.sweep(now);
-    if (last === undefined && this.lastAt.size >= this.maxKeys) return false;
-    this.lastAt.set(key, now);
-    return true;
-  }
-
-  /** Occurrences suppressed since the key was last allowed; resets the count. */
-  take(key: string): number {
-    const n = this.suppressed.get(key) ?? 0;
-    this.suppressed.delete(key);
-    return n;
-  }
-
-  /** Forgets keys whose window has passed. */
-  sweep(now: number): void {
-    for (const [key, at] of this.lastAt) {
-      if (now - at >= this.windowMs) {
-        this.lastAt.delete(key);
-        this.suppressed.delete(key);
-      }
-    }
   }
 }

@@ -23,6 +23,7 @@ import { Observable, concatMap, defer, exhaustMap, from, timer } from 'rxjs';
 import { defineProbe, trunkId, type MetricObservation, type Observation, type ProbeContext, type ProbeKind } from '../../../plugins/sdk/index.js';
 import { QualityWindow, callEvent } from '../call-report.js';
 import { sharedUdpEngine } from '../engine/udp-engine.js';
+import { whileRetained } from '../engine/requester.js';
 import { createCodecTable } from '../quality/codecs.js';
 import { isLoopbackHost } from '../trunk-schema.js';
 import { runTestCall, type SipInviter, type TestCallDeps, type TestCallResult } from './test-call.js';
@@ -119,6 +120,6 @@ export function sipTestCallKind(
     description: 'SIP active test call: INVITE an echo number through a trunk, send G.711 RTP, measure loss/jitter/RTT of the echo, MOS by the E-model',
     configSchema: SipTestCallTargetSchema,
     defaultIntervalMs: 300_000,
-    create: (target, ctx) => defer(() => sipTestCallProbe(target, ctx, { engine: engineFor(target), ...(openRtp ? { openRtp } : {}) })),
+    create: (target, ctx) => defer(() => whileRetained(engineFor(target), (engine) => sipTestCallProbe(target, ctx, { engine, ...(openRtp ? { openRtp } : {}) }))),
   });
 }

@@ -5,15 +5,8 @@
  */
 import { Type, type Static } from '../../../plugins/sdk/index.js';
 import { sipUriHostPort, type SipUriHostPort } from '../trunk-schema.js';
+import { CodecProfileSchema } from '../quality/codecs.js';
 
-const CodecProfileSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, description: 'codec name or alias (G.711, PCMU, PCMA, …)' }),
-    ie: Type.Number({ minimum: 0, maximum: 95, description: 'E-model equipment impairment Ie' }),
-    bpl: Type.Number({ exclusiveMinimum: 0, description: 'E-model packet-loss robustness Bpl' }),
-  },
-  { additionalProperties: false },
-);
 
 export const SipTestCallTargetSchema = Type.Object(
   {

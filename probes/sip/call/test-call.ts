@@ -31,6 +31,8 @@ import { buildSdpOffer, parseSdpAnswer, type G711Codec } from './sdp.js';
 /** What a test call needs of a SIP engine: `SipUdpEngine` has it; tests may pass a fake. */
 export interface SipInviter {
   invite(target: SipTarget, init: SipInviteInit, opts?: SipInviteOptions): Observable<InviteProgress>;
+  /** A shared engine counts its users (see engine/shared-engines.ts). */
+  retain?(): () => void;
 }
 
 /** One test call's settings (the probe derives them from its target). */

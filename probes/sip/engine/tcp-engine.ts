@@ -16,6 +16,7 @@
  * transaction, is counted and ignored. A refused or failed connection fails the requests waiting
  * on it with E_SIP_TRANSPORT (for a trunk probe: a failed keepalive, never a crash).
  */
+import { RetainCounted, SharedEngines } from './shared-engines.js';
 import net from 'node:net';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
@@ -71,7 +72,7 @@ interface Connection {
  * abandons the transaction (the connection stays for others). `close()` ends live transactions
  * with E_SIP_TRANSPORT and closes every connection.
  */
-export class SipTcpEngine {
+export class SipTcpEngine extends RetainCounted {
   readonly counters: SipTcpEngineCounters = {
     sent: 0, retransmits: 0, received: 0, malformed: 0, requests: 0, unmatched: 0, connects: 0, connectFailures: 0, dropped: 0, lost: 0,
   };
@@ -80,6 +81,7 @@ export class SipTcpEngine {
   private closed = false;
 
   constructor(private readonly opts: SipTcpEngineOptions = {}) {
+    super();
     this.scheduler = opts.scheduler ?? asyncScheduler;
   }
 
@@ -266,23 +268,18 @@ function targetKey(target: SipTarget): string {
   return hostPort(target.host, target.port);
 }
 
-/** One engine per local address, shared by all TCP trunks that use it. */
-const shared = new Map<string, SipTcpEngine>();
+/** One engine per local address, shared by every probe that uses it (see ./shared-engines.ts). */
+const shared = new SharedEngines<SipTcpEngine>();
 
-/** The shared TCP engine for a local address, created on first use (options apply only then). */
+/**
+ * The shared TCP engine for a local address, created on first use (options apply only then).
+ * A probe `retain()`s it while it runs; the last release closes it.
+ */
 export function sharedTcpEngine(opts: SipTcpEngineOptions = {}): SipTcpEngine {
-  const key = opts.localAddress ?? '127.0.0.1';
-  let engine = shared.get(key);
-  if (!engine) {
-    engine = new SipTcpEngine(opts);
-    shared.set(key, engine);
-  }
-  return engine;
+  return shared.get(opts.localAddress ?? '127.0.0.1', () => new SipTcpEngine(opts));
 }
 
 /** Closes and forgets every shared TCP engine (daemon shutdown, tests). */
-export async function closeSharedTcpEngines(): Promise<void> {
-  const engines = [...shared.values()];
-  shared.clear();
-  await Promise.all(engines.map((e) => e.close()));
+export function closeSharedTcpEngines(): Promise<void> {
+  return shared.closeAll();
 }

@@ -13,6 +13,7 @@
  * 405 (481 once the dialog is over, or with the wrong tags). Requests outside every dialog are
  * counted and dropped: the engine answers no stranger, so it cannot be used as a reflector.
  */
+import { RetainCounted, SharedEngines } from './shared-engines.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
@@ -119,7 +120,7 @@ function transportError(to: SipTarget, err: Error): VigieError {
  * To tag); unsubscribing while it rings CANCELs it. `close()` ends live transactions with
  * E_SIP_TRANSPORT, forgets every dialog and releases the socket.
  */
-export class SipUdpEngine {
+export class SipUdpEngine extends RetainCounted {
   readonly counters: SipUdpEngineCounters = { sent: 0, retransmits: 0, received: 0, malformed: 0, requests: 0, unmatched: 0, acks: 0, responses: 0 };
   private readonly table = new TransactionTable();
   private readonly scheduler: SchedulerLike;
@@ -130,6 +131,7 @@ export class SipUdpEngine {
   private closed = false;
 
   constructor(private readonly opts: SipUdpEngineOptions = {}) {
+    super();
     this.scheduler = opts.scheduler ?? asyncScheduler;
     this.t1Ms = opts.timers?.t1Ms ?? DEFAULT_TIMERS.t1Ms;
     this.dialogs = new DialogTable(this.scheduler, 64 * this.t1Ms);
@@ -399,23 +401,18 @@ function advertised(address: string): string {
   return address;
 }
 
-/** One engine per local address (and port), shared by all trunks that use it. */
-const shared = new Map<string, SipUdpEngine>();
+/** One engine per local address, shared by every probe that uses it (see ./shared-engines.ts). */
+const shared = new SharedEngines<SipUdpEngine>();
 
-/** The shared engine for a local address, created on first use (options apply only then). */
+/**
+ * The shared UDP engine for a local address, created on first use (options apply only then).
+ * A probe `retain()`s it while it runs; the last release closes it.
+ */
 export function sharedUdpEngine(opts: SipUdpEngineOptions = {}): SipUdpEngine {
-  const key = `${opts.localAddress ?? '127.0.0.1'}|${opts.localPort ?? 0}`;
-  let engine = shared.get(key);
-  if (!engine) {
-    engine = new SipUdpEngine(opts);
-    shared.set(key, engine);
-  }
-  return engine;
+  return shared.get(`${opts.localAddress ?? '127.0.0.1'}|${opts.localPort ?? 0}`, () => new SipUdpEngine(opts));
 }
 
-/** Closes and forgets every shared engine (daemon shutdown, tests). */
-export async function closeSharedUdpEngines(): Promise<void> {
-  const engines = [...shared.values()];
-  shared.clear();
-  await Promise.all(engines.map((e) => e.close()));
+/** Closes and forgets every shared UDP engine (daemon shutdown, tests). */
+export function closeSharedUdpEngines(): Promise<void> {
+  return shared.closeAll();
 }

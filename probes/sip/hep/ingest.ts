@@ -19,7 +19,7 @@
  * The constructor throws VigieError E_CONFIG / E_QUALITY_INPUT on invalid trunks or codecs.
  */
 import type { Logger } from 'pino';
-import { trunkId, type MetricObservation, type Observation } from '../../../plugins/sdk/index.js';
+import { LogThrottle, trunkId, type MetricObservation, type Observation } from '../../../plugins/sdk/index.js';
 import { callEvent, QualityWindow } from '../call-report.js';
 import { toCallReport, type CallRecord } from '../calls/call-record.js';
 import { CallTracker, type TrackerEvent } from '../calls/call-tracker.js';
@@ -31,7 +31,6 @@ import { createCodecTable, lookupCodec, type CodecTable } from '../quality/codec
 import { parseRtcp } from '../rtcp/report.js';
 import { decodeHep3, HEP_PROTOCOL_TYPE, type HepPacket } from './decode.js';
 import type { HepPeer } from './listener.js';
-import { LogThrottle } from './log-throttle.js';
 import type { ResolvedHepTarget } from './schema.js';
 
 /** Counters of one interval, on the probe entity `probe:<kind>/<name>`. */
@@ -195,7 +194,8 @@ export class HepIngest {
   }
 
   private warn(key: string, from: HepPeer, now: number, msg: string, extra: Record<string, unknown> = {}): void {
-    this.throttle.run(key, now, (suppressedBefore) =>
-      this.log.warn({ source: from.address, reason: key, ...extra, ...(suppressedBefore ? { suppressedBefore } : {}) }, msg));
+    if (!this.throttle.allow(key, now)) return;
+    const suppressedBefore = this.throttle.take(key);
+    this.log.warn({ source: from.address, reason: key, ...extra, ...(suppressedBefore ? { suppressedBefore } : {}) }, msg);
   }
 }

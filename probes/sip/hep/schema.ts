@@ -10,6 +10,7 @@
 import { isIP } from 'node:net';
 import { Type, VigieError, type Static } from '../../../plugins/sdk/index.js';
 import { DEFAULT_MAX_HEP_PAYLOAD } from './decode.js';
+import { CodecProfileSchema } from '../quality/codecs.js';
 
 const TrunkSchema = Type.Object(
   {
@@ -29,10 +30,6 @@ const TrunkSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const CodecSchema = Type.Object(
-  { name: Type.String({ minLength: 1 }), ie: Type.Number({ minimum: 0, maximum: 95 }), bpl: Type.Number({ exclusiveMinimum: 0 }) },
-  { additionalProperties: false },
-);
 
 export const SipHepTargetSchema = Type.Object(
   {
@@ -42,7 +39,7 @@ export const SipHepTargetSchema = Type.Object(
     trunks: Type.Array(TrunkSchema, { default: [], description: 'calls are counted on the trunks they map to (by address, else by match)' }),
     codec: Type.String({ minLength: 1, default: 'G.711', description: 'E-model codec when the SDP names none the codec table knows' }),
     clockRateHz: Type.Integer({ minimum: 1000, maximum: 192000, default: 8000, description: 'RTP clock rate for jitter when the SDP gives none' }),
-    codecs: Type.Optional(Type.Array(CodecSchema, { description: 'extra or overriding E-model codec profiles (e.g. Opus)' })),
+    codecs: Type.Optional(Type.Array(CodecProfileSchema, { description: 'extra or overriding E-model codec profiles (e.g. Opus)' })),
     setupTimeoutS: Type.Integer({ minimum: 1, maximum: 3600, default: 180, description: 'a call with no final response after this is concluded as not answered' }),
     maxCallDurationS: Type.Integer({ minimum: 60, maximum: 7 * 86400, default: 14400, description: 'an answered call with no BYE after this is ended with no known duration' }),
     maxCalls: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 50_000, description: 'calls followed at once; beyond, the oldest is dropped' }),

@@ -5,7 +5,7 @@
  * other codec (Opus, iLBC, …) is added by configuration, because G.113 gives no single value for
  * a variable-rate codec.
  */
-import { VigieError } from '../../../plugins/sdk/index.js';
+import { Type, VigieError } from '../../../plugins/sdk/index.js';
 
 /** One codec's E-model parameters. `ie` in 0..95 (0 = transparent); `bpl` > 0. */
 export interface CodecProfile {
@@ -13,6 +13,16 @@ export interface CodecProfile {
   readonly ie: number;
   readonly bpl: number;
 }
+
+/** The config schema of one codec profile (the `codecs:` list of the sip kinds), shared by every kind. */
+export const CodecProfileSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'codec name or alias (G.711, PCMU, G729, opus, …)' }),
+    ie: Type.Number({ minimum: 0, maximum: 95, description: 'E-model equipment impairment Ie' }),
+    bpl: Type.Number({ exclusiveMinimum: 0, description: 'E-model packet-loss robustness Bpl' }),
+  },
+  { additionalProperties: false },
+);
 
 /** Codec profiles by canonical name (`G.711`, `G.729`, …); built with {@link createCodecTable}. */
 export type CodecTable = ReadonlyMap<string, CodecProfile>;

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { Type, VigieError, type Static } from '../../../plugins/sdk/index.js';
+import { CodecProfileSchema } from '../quality/codecs.js';
 
 /** `IP:PORT`, IPv6 in brackets (`[::1]:5065`); an IP literal, never a name (no DNS lookup to bind). */
 export const LISTEN_PATTERN = '^((?:[0-9]{1,3}\\.){3}[0-9]{1,3}|\\[[0-9a-fA-F:.]+\\]):[0-9]{1,5}$';
@@ -26,21 +27,13 @@ const TrunkRuleSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const CodecSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, description: 'codec name or alias (PCMU, G729, opus, …)' }),
-    ie: Type.Number({ minimum: 0, maximum: 95, description: 'E-model equipment impairment Ie' }),
-    bpl: Type.Number({ exclusiveMinimum: 0, description: 'E-model packet-loss robustness Bpl' }),
-  },
-  { additionalProperties: false },
-);
 
 export const SipRtcpXrTargetSchema = Type.Object(
   {
     listen: Type.Optional(Type.String({ pattern: LISTEN_PATTERN, default: '127.0.0.1:5065', description: 'UDP IP:PORT ([IPv6]:PORT) the collector listens on (0.0.0.0:5065 for every interface)' })),
     trunks: Type.Optional(Type.Array(TrunkRuleSchema, { description: 'trunk rules, first match wins; a report no rule matches goes to defaultTrunk' })),
     defaultTrunk: Type.Optional(Type.String({ minLength: 1, description: 'trunk of unmatched reports; default the instance name' })),
-    codecs: Type.Optional(Type.Array(CodecSchema, { description: 'codec profiles added to (or replacing) the E-model defaults G.711, G.729, G.722' })),
+    codecs: Type.Optional(Type.Array(CodecProfileSchema, { description: 'codec profiles added to (or replacing) the E-model defaults G.711, G.729, G.722' })),
     maxMessageBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65507, default: 16384, description: 'larger datagrams are answered 413 (or dropped when their headers do not parse)' })),
     maxExpiresS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400, default: 3600, description: 'largest Expires granted to a PUBLISH (RFC 3903); the default when it asks for none' })),
     duplicateWindowS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400, default: 600, description: 'a report body seen again within this window is answered but not counted again' })),
@@ -50,7 +43,7 @@ export const SipRtcpXrTargetSchema = Type.Object(
 
 export type SipRtcpXrTarget = Static<typeof SipRtcpXrTargetSchema>;
 export type TrunkRule = Static<typeof TrunkRuleSchema>;
-export type CodecConfig = Static<typeof CodecSchema>;
+export type CodecConfig = Static<typeof CodecProfileSchema>;
 
 /** The target with every default applied. */
 export interface ResolvedRtcpXrTarget {

@@ -25,14 +25,13 @@
 import dgram from 'node:dgram';
 import { Observable, interval } from 'rxjs';
 import {
-  defineProbe, trunkId, VigieError, type Observation, type ProbeContext, type ProbeKind,
+  defineProbe, LogThrottle, trunkId, VigieError, type Observation, type ProbeContext, type ProbeKind,
 } from '../../../plugins/sdk/index.js';
 import { callEvent, QualityWindow } from '../call-report.js';
 import type { SipPeer } from '../engine/uas.js';
 import { createCodecTable, type CodecTable } from '../quality/codecs.js';
 import { resolveRtcpXrTarget, SipRtcpXrTargetSchema, type SipRtcpXrTarget } from './collector-schema.js';
 import { VqEndpoint, type VqOutcome } from './endpoint.js';
-import { LogThrottle } from './log-throttle.js';
 import { alertEvent, directionsData, scoreReport, sessionCallReport } from './report-quality.js';
 import { trunkMatcher } from './trunk-match.js';
 import type { VqReport } from './vq-report.js';

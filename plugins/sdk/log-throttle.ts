@@ -1,8 +1,13 @@
 /**
- * Rate-limited warnings for bad input, time passed in: `allow(key, now)` is true at most once per
- * `windowMs` for a key and counts what it suppressed in between (`take(key)` reads and resets it),
- * so a flood of bad datagrams gives one line a minute per reason, not one per datagram. At most
- * `maxKeys` keys are remembered (expired ones are forgotten first; past that, new keys are not logged).
+ * Rate-limited warnings for bad input, for listeners (trap receiver, HEP collector, RTCP-XR
+ * endpoint), with time passed in (the probe's scheduler clock).
+ *
+ * Contract: `allow(key, now)` is true at most once per `windowMs` for a key (a fixed reason such
+ * as `auth-key`, never packet content) and counts the occurrences it suppressed in between;
+ * `take(key)` reads and resets that count, so the next line can say how many were suppressed. A
+ * flood of bad datagrams thus gives one line per reason per window, not one per datagram. At most
+ * `maxKeys` keys are remembered: expired ones are forgotten first (`sweep(now)`), and past the cap
+ * a new key is not logged.
  */
 export class LogThrottle {
   private readonly lastAt = new Map<string, number>();
@@ -13,6 +18,7 @@ export class LogThrottle {
     private readonly maxKeys = 1_000,
   ) {}
 
+  /** True when `key` may be logged now; otherwise counts one suppressed occurrence. */
   allow(key: string, now: number): boolean {
     const last = this.lastAt.get(key);
     if (last !== undefined && now - last < this.windowMs) {
@@ -25,12 +31,14 @@ export class LogThrottle {
     return true;
   }
 
+  /** Occurrences suppressed since the key was last allowed; resets the count. */
   take(key: string): number {
     const n = this.suppressed.get(key) ?? 0;
     this.suppressed.delete(key);
     return n;
   }
 
+  /** Forgets keys whose window has passed. */
   sweep(now: number): void {
     for (const [key, at] of this.lastAt) {
       if (now - at >= this.windowMs) {
