@@ -1,6 +1,6 @@
 /**
- * The pieces call tracking stands on: observed SIP messages (requests and responses through
- * sip.js, bad input as fixed reasons), the codec of an SDP, and the trunk map (addresses with and
+ * The pieces call tracking stands on: observed SIP messages (requests and responses through the
+ * envelope scan, bad input as fixed reasons), the codec of an SDP, and the trunk map (addresses with and
  * without port, IPv6, IPv4-mapped, regex rules, configuration errors).
  */
 import { expect } from 'chai';
