@@ -1,8 +1,9 @@
 /**
  * The browser app's entry: builds the `AppContext` (live client, selection, focus), mounts the
- * map, search, filters, legend, node panel, events and theme controls, shows the connection
- * state, binds the global keys (`/` search), and exposes `window.__vigie = { cy, ctx, ready }`
- * for tests and benchmarks.
+ * view switch (map ↔ telephony, `#telephony`), the map, search, filters, legend, node panel,
+ * events, telephony view and theme controls, shows the connection state, binds the global keys
+ * (`/` search), and exposes `window.__vigie = { cy, ctx, ready, map, views, telephony }` for tests
+ * and benchmarks. Focusing a node (search, a neighbour, "show on map") switches to the map view.
  */
 import type { AppContext, ConnectionState } from './context.js';
 import { LiveClient, wsUrl } from './live/live-client.js';
@@ -13,6 +14,8 @@ import { mountSearch } from './search/search-box.js';
 import { mountPanel } from './panel/index.js';
 import { mountEvents } from './events/index.js';
 import { mountThemeControls } from './theme/index.js';
+import { mountTelephony } from './telephony/index.js';
+import { mountViews } from './views/nav.js';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -57,9 +60,18 @@ function start(): void {
   const selection = createSelection();
   const layout = new LayoutStore({ onWarning: (m) => console.warn(m) });
   const map = new MapView({ container: byId('map'), live, selection, layout });
-  const ctx: AppContext = { live, selection, focus: (id) => map.focus(id) };
+  const views = mountViews(byId('view-nav'), { telephony: [byId('telephony-view')] });
+  const ctx: AppContext = {
+    live,
+    selection,
+    focus: (id) => {
+      views.go({ view: 'map' });
+      map.focus(id);
+    },
+  };
   const ready = map.ready;
-  (window as unknown as { __vigie: unknown }).__vigie = { cy: map.cy, ctx, ready, map };
+  const telephony = mountTelephony(ctx, byId('telephony-view'), { router: views, showOnMap: (id) => ctx.focus(id) });
+  (window as unknown as { __vigie: unknown }).__vigie = { cy: map.cy, ctx, ready, map, views, telephony };
 
   const conn = byId('conn-state');
   showConnection(conn, live.connection);

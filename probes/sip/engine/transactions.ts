@@ -105,7 +105,10 @@ export function clientTransaction(
     const scheduler = opts.scheduler ?? asyncScheduler;
     const timers = { ...DEFAULT_TIMERS, ...opts.timers };
     const key = transactionKey(request.branch, request.callId, request.method);
-    const started = scheduler.now();
+    // RTT in sub-millisecond steps on the real clock (Date.now() would give whole milliseconds,
+    // i.e. 0 or 1 on a LAN); the scheduler's own clock otherwise (virtual time in tests).
+    const now = scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now();
+    const started = now();
     const pending: Subscription[] = [];
     let retransmits = 0;
     let interval = timers.t1Ms;
@@ -152,7 +155,7 @@ export function clientTransaction(
           }
           return;
         }
-        const rttMs = scheduler.now() - started;
+        const rttMs = now() - started;
         cleanup();
         subscriber.next({ response, rttMs, retransmits });
         subscriber.complete();
@@ -160,11 +163,13 @@ export function clientTransaction(
       fail,
     });
 
+    // Timer F, or the deadline when it comes first: one timer, whichever ends the transaction.
     const timerF = 64 * timers.t1Ms;
-    pending.push(scheduler.schedule(() => timeout('F', timerF), timerF));
     if (opts.deadlineMs !== undefined && opts.deadlineMs < timerF) {
       const d = Math.max(0, opts.deadlineMs);
       pending.push(scheduler.schedule(() => timeout('deadline', d), d));
+    } else {
+      pending.push(scheduler.schedule(() => timeout('F', timerF), timerF));
     }
     opts.send(request.text);
     if (!opts.reliable && !subscriber.closed) scheduleRetransmit();

@@ -206,9 +206,15 @@ export class SipUdpEngine extends RetainCounted {
     });
   }
 
+  /** Where requests say they come from; read once after bind (`socket.address()` is a syscall). */
+  private sentByCache?: SentBy;
+
   private sentBy(socket: Socket): SentBy {
-    const local = socket.address();
-    return { host: this.opts.advertisedHost ?? advertised(local.address), port: local.port };
+    if (!this.sentByCache) {
+      const local = socket.address();
+      this.sentByCache = { host: this.opts.advertisedHost ?? advertised(local.address), port: local.port };
+    }
+    return this.sentByCache;
   }
 
   private sendText(socket: Socket, to: SipTarget, text: string, onError?: (err: Error) => void): void {
@@ -359,6 +365,13 @@ export class SipUdpEngine extends RetainCounted {
       socket.once('error', onBindError);
       socket.bind(this.opts.localPort ?? 0, localAddress, () => {
         socket.off('error', onBindError);
+        // Thousands of trunks answer within milliseconds of each other: a small receive buffer
+        // drops answers (then retransmits) under a burst. Best effort: the OS may cap it.
+        try {
+          socket.setRecvBufferSize(RECV_BUFFER_BYTES);
+        } catch {
+          /* keep the default */
+        }
         // After bind, socket errors (e.g. ICMP-induced) must not crash the process; sends report their own.
         socket.on('error', () => undefined);
         socket.on('message', (msg, from) => this.onDatagram(socket, msg, from));
@@ -394,6 +407,9 @@ export class SipUdpEngine extends RetainCounted {
     this.sendText(socket, { host: to.address, port: to.port }, buildResponse(req, answer.status, { source, headers: answer.headers }));
   }
 }
+
+/** Receive buffer asked for the engine's socket (as the trap receiver does). */
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 function advertised(address: string): string {
   if (address === '0.0.0.0') return '127.0.0.1';
