@@ -58,7 +58,8 @@ export async function startDemoDaemon(opts: DemoDaemonOptions = {}): Promise<Dem
   const recordings = [...simConfig.recordings, ...extra.map((e) => ({ file: e.file, name: e.name }))];
   // The demo's SIP trunk too, on a free port, its calls mirrored to the collectors' free ports.
   const [hepPort, xrPort] = [await freeUdpPort(), await freeUdpPort()];
-  const sipTrunks = (simConfig.sipTrunks ?? []).map((t) => ({ ...t, port: 0, hep: `127.0.0.1:${hepPort}`, rtcpXr: `127.0.0.1:${xrPort}` }));
+  // (calls come 10× faster than the demo's, so a test sees some end within seconds)
+  const sipTrunks = (simConfig.sipTrunks ?? []).map((t) => ({ ...t, port: 0, hep: `127.0.0.1:${hepPort}`, rtcpXr: `127.0.0.1:${xrPort}`, callsPerMinute: 60 }));
   const sim = await startSimulator({ host: '127.0.0.1', basePort: 0, site: simConfig.site, recordings, sipTrunks } as Parameters<typeof startSimulator>[0], pino({ level: 'silent' }));
   const trunk = sim.sipTrunks[0]?.info;
   let logs = '';

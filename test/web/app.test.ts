@@ -215,4 +215,18 @@ describe('web app in Chromium (demo site)', function () {
     expect(Math.abs(after.x - moved.x), `x after reload (${after.x} vs ${moved.x})`).to.be.at.most(1);
     expect(Math.abs(after.y - moved.y), `y after reload (${after.y} vs ${moved.y})`).to.be.at.most(1);
   });
+
+  it('the telephony view shows the demo trunk live: state, RTT, registration, and its calls as they end', async () => {
+    await page().goto(`${demo!.url}/#telephony`, { waitUntil: 'load' });
+    const row = page().locator('#trunks-table tr[data-trunk="trunk:sim-trunk-01"]');
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await waitFor(async () => (['up', 'degraded'].includes((await row.getAttribute('data-state')) ?? '') ? true : undefined), 15_000, 'the demo trunk up (or degraded)');
+    expect(await row.locator('td[data-column="rtt"]').innerText(), 'OPTIONS RTT shown').to.match(/\d ms$/);
+    await row.locator('[data-reg="registered"]').waitFor({ timeout: 15_000 });
+    // Calls come from the simulated PBX mirrored as HEP to the daemon's collector: one appears without a reload.
+    const calls = page().locator('#calls-table tbody tr[data-trunk="trunk:sim-trunk-01"]');
+    const before = await calls.count();
+    await waitFor(async () => ((await calls.count()) > before ? true : undefined), 45_000, `a new call of the demo trunk in the list (log: ${demo!.logs().slice(-1500)})`);
+    await page().goto(`${demo!.url}/`, { waitUntil: 'load' });
+  });
 });
