@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BENCHES = ['bench/snmp-poll/run.ts', 'bench/traps/run.ts', 'bench/web/run.ts'];
+const BENCHES = ['bench/snmp-poll/run.ts', 'bench/traps/run.ts', 'bench/web/run.ts', 'bench/sip/run.ts'];
 
 function runOne(file: string): Promise<number> {
   return new Promise((resolve) => {
