@@ -108,23 +108,31 @@ export function scaleSection(r: ScaleResult): string {
 
 export function detectionSection(r: ScaleResult): string {
   const interval = r.intervalMs;
-  const thresholds = [...new Set(r.victims.map((v) => v.threshold))].sort((x, y) => x - y);
+  const label = (v: { threshold: number; retryIntervalMs?: number }): string =>
+    v.retryIntervalMs === undefined ? String(v.threshold) : `${v.threshold}, retryIntervalMs ${fmt(v.retryIntervalMs)}`;
+  const groups = [...new Map(r.victims.map((v) => [label(v), v])).values()].sort((x, y) => x.threshold - y.threshold || (x.retryIntervalMs ?? 0) - (y.retryIntervalMs ?? 0));
   const lines: string[] = [];
-  const rows = thresholds.map((t) => {
-    const group = r.victims.filter((v) => v.threshold === t);
+  const rows = groups.map((g) => {
+    const t = g.threshold;
+    const retry = g.retryIntervalMs;
+    const group = r.victims.filter((v) => label(v) === label(g));
     const ms = group.filter((v) => v.downAt !== undefined).map((v) => v.downAt! - r.stopAt);
     const missed = group.length - ms.length;
     const failures = [...new Set(group.map((v) => v.failuresToDown ?? NaN))].map((n) => fmt(n)).join(', ');
     const triple = (f: (x: number) => string): string => `${f(Math.min(...ms))} / ${f(median(ms))} / ${f(Math.max(...ms))}`;
     const worst = Math.max(...ms) / interval;
-    lines.push(`failureThreshold ${t}: worst ${fmt(worst, 2)} intervals (goal ≤ ${GOAL_DETECTION_INTERVALS}: ${verdict(missed === 0 && worst <= GOAL_DETECTION_INTERVALS)})`);
+    lines.push(`failureThreshold ${label(g)}: worst ${fmt(worst, 2)} intervals (goal ≤ ${GOAL_DETECTION_INTERVALS}: ${verdict(missed === 0 && worst <= GOAL_DETECTION_INTERVALS)})`);
+    // after the first failure the next keepalive comes `retry` later instead of an interval later
+    const step = retry === undefined ? interval / 1000 : (r.timeoutMs + retry) / 1000;
+    const best = (t - 1) * step + r.timeoutMs / 1000;
+    const worstS = interval / 1000 + (t - 1) * step + r.timeoutMs / 1000;
     return [
-      String(t),
+      label(g),
       `${group.length - missed}/${group.length}`,
       triple((x) => fmt(x / 1000, 2)),
       triple((x) => fmt(x / interval, 2)),
       failures,
-      `${fmt((t - 1) * (interval / 1000) + r.timeoutMs / 1000, 1)}–${fmt(t * (interval / 1000) + r.timeoutMs / 1000, 1)} s`,
+      `${fmt(best, 1)}–${fmt(worstS, 1)} s`,
     ];
   });
   return [
@@ -133,7 +141,7 @@ export function detectionSection(r: ScaleResult): string {
     table(['failureThreshold', 'trunks down', 'seconds (min / median / max)', 'intervals (min / median / max)', 'failed keepalives', 'expected range'], rows),
     '',
     ...lines,
-    `(expected: (threshold − 1) · interval + timeout at best, threshold · interval + timeout at worst, depending on the trunk's phase)`,
+    `(expected: (threshold − 1) · step + timeout at best, interval + (threshold − 1) · step + timeout at worst, depending on the trunk's phase; step = interval, or timeout + retryIntervalMs with a retry)`,
   ].join('\n');
 }
 

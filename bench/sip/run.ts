@@ -34,7 +34,8 @@ import type { TrunksConfig, TrunksSnapshot, VictimState } from './trunks.js';
 
 const CLIENT_CPU = 0;
 const RESPONDER_CPU = 1;
-const THRESHOLDS = [1, 2];
+/** Victim groups: failureThreshold 1 and 2 (Kamailio semantics), and 2 with a retry after a failure. */
+const THRESHOLDS = (timeoutMs: number): { threshold: number; retryIntervalMs?: number }[] => [{ threshold: 1 }, { threshold: 2 }, { threshold: 2, retryIntervalMs: timeoutMs }];
 
 const { values: args } = parseArgs({
   options: {
@@ -81,7 +82,7 @@ async function responder(): Promise<{ k: KamailioHandle; pids: () => number[] }>
 async function scaleRun(main: { k: KamailioHandle; pids: () => number[] }, victimK: KamailioHandle): Promise<ScaleResult> {
   const { trunks, intervalMs, timeoutMs } = settings;
   const config: TrunksConfig = {
-    trunks, port: main.k.port, victimPort: victimK.port, victimsPerThreshold: settings.victims, thresholds: THRESHOLDS, intervalMs, timeoutMs,
+    trunks, port: main.k.port, victimPort: victimK.port, victimsPerThreshold: settings.victims, thresholds: THRESHOLDS(timeoutMs), intervalMs, timeoutMs,
     slotMs: settings.slotMs,
   };
   const worker: Worker = await startWorker(here('./trunks.ts'), config, CLIENT_CPU);
@@ -106,7 +107,7 @@ async function scaleRun(main: { k: KamailioHandle; pids: () => number[] }, victi
     await victimK.stop();
     const stopTookMs = Date.now() - stopAt;
     progress('scale: victims\' Kamailio stopped, waiting for their trunks to go down');
-    const deadline = stopAt + (Math.max(...THRESHOLDS) + 2) * intervalMs + timeoutMs;
+    const deadline = stopAt + (Math.max(...THRESHOLDS(timeoutMs).map((t) => t.threshold)) + 2) * intervalMs + timeoutMs;
     let victims = before;
     while (Date.now() < deadline) {
       await sleep(250);

@@ -30,7 +30,8 @@ export interface TrunksConfig {
   port: number;
   victimPort: number;
   victimsPerThreshold: number;
-  thresholds: number[];
+  /** Victim groups: a failureThreshold, and optionally a retryIntervalMs (sooner re-check after a failure). */
+  thresholds: { threshold: number; retryIntervalMs?: number }[];
   intervalMs: number;
   timeoutMs: number;
   /** Start offsets rounded down to a multiple of this (0: evenly spread, one trunk every interval/N ms). */
@@ -66,6 +67,7 @@ export interface TrunksSnapshot {
 export interface VictimState {
   name: string;
   threshold: number;
+  retryIntervalMs?: number;
   state: string;
   /** Scheduler time (Date.now()) of the first `down` state after `arm`. */
   downAt?: number;
@@ -84,7 +86,7 @@ const engine = sharedUdpEngine({ localAddress: '127.0.0.1' });
 const clients: SharedClients = { snmp: recordedSnmp({}, new VirtualClock()), poll: createPollRequests(), ports: createPortDirectory() };
 const log = pino({ level: 'silent' });
 
-const victimAt = new Map<number, number>();
+const victimAt = new Map<number, { threshold: number; retryIntervalMs?: number }>();
 const victimCount = config.victimsPerThreshold * config.thresholds.length;
 for (let j = 0; j < victimCount; j++) victimAt.set(Math.floor(((j + 0.5) * config.trunks) / victimCount), config.thresholds[j % config.thresholds.length]);
 
@@ -123,18 +125,20 @@ function onVictim(v: Victim, o: Observation): void {
 const subs: Subscription[] = [];
 const starts: Subscription[] = [];
 for (let i = 0; i < config.trunks; i++) {
-  const threshold = victimAt.get(i);
+  const variant = victimAt.get(i);
+  const threshold = variant?.threshold;
   const name = threshold === undefined ? `t${i}` : `v${i}`;
   const uri = threshold === undefined ? `sip:${name}@127.0.0.1:${config.port}` : `sip:${name}@127.0.0.1:${config.victimPort}`;
   const target: SipTrunkTarget = {
     uri, name, timeoutMs: config.timeoutMs, failureThreshold: threshold ?? 1, successThreshold: 1, aliveCodes: 'class=2', rttWindow: 10,
+    ...(variant?.retryIntervalMs !== undefined ? { retryIntervalMs: variant.retryIntervalMs } : {}),
   };
   const ctx: ProbeContext<SipTrunkTarget> = {
     id: `sip-trunk/${name}`, kind: 'sip-trunk', name, config: target, intervalMs: config.intervalMs, log, scheduler: asyncScheduler, clients,
   };
   let next: (o: Observation) => void = onMain;
   if (threshold !== undefined) {
-    const v: Victim = { name, threshold, state: 'unknown', failuresSinceArm: 0, okPending: false };
+    const v: Victim = { name, threshold, retryIntervalMs: variant?.retryIntervalMs, state: 'unknown', failuresSinceArm: 0, okPending: false };
     victims.push(v);
     next = (o) => onVictim(v, o);
   }
@@ -201,7 +205,7 @@ serve(
       }
       return { armedAt };
     },
-    victims: () => victims.map(({ name, threshold, state, downAt, failuresToDown, lastOkAt }): VictimState => ({ name, threshold, state, downAt, failuresToDown, lastOkAt })),
+    victims: () => victims.map(({ name, threshold, retryIntervalMs, state, downAt, failuresToDown, lastOkAt }): VictimState => ({ name, threshold, retryIntervalMs, state, downAt, failuresToDown, lastOkAt })),
   },
   async () => {
     clearInterval(sampler);

@@ -21,7 +21,7 @@
  * - unsubscribing stops the timers and abandons the requests in flight (the shared socket or
  *   connection stays).
  */
-import { EMPTY, Observable, catchError, concatMap, defer, exhaustMap, from, map, merge, of, take, throwError, timer } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, concatMap, defer, exhaustMap, finalize, from, map, merge, of, switchMap, take, throwError, timer } from 'rxjs';
 import {
   defineProbe, isVigieError, linkId, nodeId, trunkId, type Observation, type ProbeContext, type ProbeKind, type RawState, type Severity,
 } from '../../plugins/sdk/index.js';
@@ -123,7 +123,17 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
         concatMap((o) => from(judge(o))),
       );
 
-    const keepalives = timer(0, ctx.intervalMs, scheduler).pipe(exhaustMap(keepalive));
+    // Every interval; after a failure, while the trunk is not down yet, again after retryIntervalMs
+    // (when shorter), so a dead trunk is confirmed within interval + threshold × (timeout + retry).
+    const retry = target.retryIntervalMs !== undefined && target.retryIntervalMs < ctx.intervalMs ? target.retryIntervalMs : undefined;
+    const retries = new Subject<void>();
+    const keepalives = merge(timer(0, ctx.intervalMs, scheduler), retries.pipe(switchMap(() => timer(retry ?? 0, scheduler)))).pipe(
+      exhaustMap(() => keepalive().pipe(
+        finalize(() => {
+          if (retry !== undefined && health.streak.failures > 0 && health.state !== 'down') retries.next();
+        }),
+      )),
+    );
     const registration = target.register
       ? registerCheck({
         engine, dest, register: target.register, defaultDomain: hostPort(dest.host), name, entity,

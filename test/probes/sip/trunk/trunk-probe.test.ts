@@ -68,6 +68,20 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
     run.stop();
   });
 
+  it('with retryIntervalMs retries a failed keepalive sooner until the trunk is down, then keeps the interval', () => {
+    const { run, engine, states } = start([10, 'timeout', 'timeout', 'timeout', 10], { failureThreshold: 2, timeoutMs: 2000, retryIntervalMs: 1000 });
+    run.advance(INTERVAL + 2000); // t=0 up; t=10 s no answer by 12 s: 1/2
+    expect(states()).to.deep.equal(['up', 'up']);
+    run.advance(1000 + 2000); // the retry at 13 s times out at 15 s: down, 7 s before the next interval would have said so
+    expect(states()).to.deep.equal(['up', 'up', 'down']);
+    expect(engine.sent).to.have.length(3);
+    run.advance(4999); // down: no more retries before the interval (t=20 s)
+    expect(engine.sent).to.have.length(3);
+    run.advance(1 + 2000);
+    expect(engine.sent).to.have.length(4);
+    run.stop();
+  });
+
   it('goes down only after failureThreshold consecutive failures, up after successThreshold', () => {
     // 2 successes → up; fail, fail, success (resets the count); fail ×3 → down; success, success → up
     const { run, states } = start([10, 10, 'timeout', 'timeout', 10, 'timeout', { code: 503 }, 'timeout', 10, 10], {
