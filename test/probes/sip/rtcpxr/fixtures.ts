@@ -1,11 +1,11 @@
 /**
  * Report bodies and PUBLISH requests for the RTCP-XR collector tests (not a test file itself).
- * `RFC6035_F13` is the RFC's end-of-call report as in vq-report.test.ts; the others are built
+ * `RFC6035_F13` is the RFC's end-of-call report (its provenance: vq-report.test.ts); the others are built
  * from parameters so each test can compute the MOS it expects from the numbers it put in.
  */
 import { randomBytes } from 'node:crypto';
 
-/** RFC 6035 §4.7.3 F13, with its folded lines (documentation addresses, as in vq-report.test.ts). */
+/** RFC 6035 §4.7.3 F13, with its folded lines (documentation addresses in place of the RFC's). */
 export const RFC6035_F13 = [
   'VQSessionReport: CallTerm',
   'CallID: 6dg37f1890463',

@@ -15,6 +15,7 @@ import { runProbe, type ProbeRun } from '../../../../plugins/sdk/testkit/index.j
 import type { CallReport } from '../../../../probes/sip/call-report.js';
 import { scoreCall } from '../../../../probes/sip/quality/e-model.js';
 import { sipRtcpXrKind } from '../../../../probes/sip/rtcpxr/collector.js';
+import { udpPortBound } from '../../../setup/sipp.js';
 import { freeUdpPort } from '../../../setup/free-port.js';
 import { peerTempDir, trackChild } from '../../../setup/peer-process.js';
 import { reportBody, RFC6035_F13 } from './fixtures.js';
@@ -79,6 +80,9 @@ describe('sip-rtcpxr collector with sipsak as the client', function () {
   beforeEach(async () => {
     port = await freeUdpPort();
     run = runProbe(sipRtcpXrKind(), { listen: `127.0.0.1:${port}`, defaultTrunk: 'lab' }, { name: 'xr', intervalMs: 60_000 });
+    // the socket binds asynchronously: sipsak must not send before (it would get a port unreachable)
+    for (let i = 0; i < 100 && !udpPortBound(port); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(udpPortBound(port), 'the endpoint listens').to.equal(true);
     expect(run.errors).to.deep.equal([]);
   });
   afterEach(() => run?.stop());

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { isVigieError } from '../../../../plugins/sdk/index.js';
 import { parseVqReport, VQ_REPORT_MAX_BYTES, type VqReport } from '../../../../probes/sip/rtcpxr/vq-report.js';
+import { RFC6035_F13 } from './fixtures.js';
 
 /**
  * RFC 6035 §4.7.3, message F13 (the PUBLISH body sent at the end of the call), line for line with
@@ -15,42 +16,7 @@ import { parseVqReport, VQ_REPORT_MAX_BYTES, type VqReport } from '../../../../p
  * before START). The IPv4 and MAC addresses are documentation ones (RFC 5737, RFC 7042) in place of
  * the RFC's; every other character is the RFC's.
  */
-const RFC6035_F13 = [
-  'VQSessionReport: CallTerm',
-  'CallID: 6dg37f1890463',
-  'LocalID: Alice <sip:alice@example.org>',
-  'RemoteID: Bill <sip:bill@example.net>',
-  'OrigID: Alice <sip:alice@example.org>',
-  'LocalGroup: example-phone-55671',
-  'RemoteGroup: example-gateway-09871',
-  'LocalAddr: IP=192.0.2.100 PORT=5000 SSRC=1a3b5c7d',
-  'LocalMAC: 00:00:5e:00:53:01',
-  'RemoteAddr:IP=198.51.100.150 PORT=5002 SSRC=0x2468abcd',
-  'RemoteMAC: 00:00:5e:00:53:02',
-  'LocalMetrics:',
-  'Timestamps:START=2004-10-10T18:23:43Z STOP=2004-10-01T18:26:02Z',
-  'SessionDesc:PT=18 PD=G729 SR=8000 FD=20 FO=20 FPP=2 PPS=50',
-  '                FMTP="annexb=no" PLC=3 SSUP=on',
-  'JitterBuffer:JBA=3 JBR=2 JBN=40 JBM=80 JBX=120',
-  'PacketLoss:NLR=5.0 JDR=2.0',
-  'BurstGapLoss:BLD=0 BD=0 GLD=2.0 GD=500 GMIN=16',
-  'Delay:RTD=200 ESD=140 SOWD=200 IAJ=2 MAJ=10',
-  'Signal:SL=-21 NL=-50 RERL=55',
-  'QualityEst:RLQ=90 RCQ=85 EXTRI=90 MOSLQ=4.2 MOSCQ=4.3',
-  '  QoEEstAlg=P.564',
-  'RemoteMetrics:',
-  'Timestamps:START=2004-10-10T18:23:43Z STOP=2004-10-01T18:26:02Z',
-  'SessionDesc:PT=18 PD=G729 SR=8000 FD=20 FO=20 FPP=2 PPS=50',
-  '                FMTP="annexb=no" PLC=3 SSUP=on',
-  'JitterBuffer:JBA=3 JBR=2 JBN=40 JBM=80 JBX=120',
-  'PacketLoss:NLR=5.0 JDR=2.0',
-  'BurstGapLoss:BLD=0 BD=0 GLD=2.0 GD=500 GMIN=16',
-  'Delay:RTD=200 ESD=140 SOWD=200 IAJ=2 MAJ=10',
-  'Signal:SL=-21 NL=-45 RERL=55',
-  'QualityEst:RLQ=90 RCQ=85 MOSLQ=4.3 MOSCQ=4.2 QoEEstAlg=P.564',
-  'DialogID:1890463548@alice.example.org;to-tag=8472761;',
-  '   from-tag=9123dh311',
-].join('\r\n') + '\r\n';
+// (the body itself is in ./fixtures.ts, shared with the collector tests)
 
 /** A phone's end-of-call report as vendors document it (addresses replaced by documentation ones). */
 const PHONE_CALLTERM = [
