@@ -11,7 +11,6 @@
  * RFC 6035 `PUBLISH` (vq-rtcpxr) quality reports phones send at the end of a call. `sip-test-call`
  * places a scheduled test call through a trunk (INVITE, G.711 RTP to an echo, BYE) and scores it.
  */
-import { isIP } from 'node:net';
 import { definePlugin } from '../../plugins/sdk/index.js';
 import { sipTestCallKind } from './call/test-call-probe.js';
 import { sharedTcpEngine } from './engine/tcp-engine.js';
@@ -19,7 +18,7 @@ import { sipHepKind } from './hep/collector.js';
 import { sipRtcpXrKind } from './rtcpxr/collector.js';
 import { sharedUdpEngine } from './engine/udp-engine.js';
 import { sipTrunkKind } from './trunk-probe.js';
-import { isLoopbackHost, sipUriHostPort, trunkTransport } from './trunk-schema.js';
+import { defaultLocalAddressFor, sipUriHostPort, trunkTransport } from './trunk-schema.js';
 
 export default definePlugin({
   name: 'sip',
@@ -27,7 +26,7 @@ export default definePlugin({
   sdk: '^1',
   probes: {
     'sip-trunk': sipTrunkKind((target) => {
-      const localAddress = target.localAddress ?? defaultLocalAddress(target.uri);
+      const localAddress = target.localAddress ?? defaultLocalAddressFor(sipUriHostPort(target.uri).host);
       return trunkTransport(target) === 'tcp' ? sharedTcpEngine({ localAddress }) : sharedUdpEngine({ localAddress });
     }),
     'sip-hep': sipHepKind(),
@@ -35,11 +34,3 @@ export default definePlugin({
     'sip-test-call': sipTestCallKind(),
   },
 });
-
-/** Loopback trunks use a loopback socket; others the wildcard address of the trunk's IP family. */
-function defaultLocalAddress(uri: string): string {
-  const { host } = sipUriHostPort(uri);
-  const v6 = isIP(host) === 6;
-  if (isLoopbackHost(host)) return v6 ? '::1' : '127.0.0.1';
-  return v6 ? '::' : '0.0.0.0';
-}

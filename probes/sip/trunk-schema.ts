@@ -3,6 +3,7 @@
  * Kamailio-dispatcher-like keepalive settings and an optional REGISTER check. The interval is
  * the instance's (`interval:`), not the target's.
  */
+import { isIP } from 'node:net';
 import { Type, VigieError, type Static } from '../../plugins/sdk/index.js';
 import { ALIVE_CODES_PATTERN } from './alive-codes.js';
 
@@ -67,6 +68,16 @@ export function trunkTransport(target: { uri: string; transport?: 'udp' | 'tcp' 
     throw new VigieError('E_CONFIG', `transport: ${target.transport} contradicts ;transport=${fromUri} in ${target.uri}`, { value: target.transport });
   }
   return target.transport ?? (fromUri as 'udp' | 'tcp' | undefined) ?? 'udp';
+}
+
+/**
+ * The local address a SIP socket towards `host` binds to by default: loopback for a loopback peer,
+ * else the wildcard address of the peer's IP family.
+ */
+export function defaultLocalAddressFor(host: string): string {
+  const v6 = isIP(host) === 6;
+  if (isLoopbackHost(host)) return v6 ? '::1' : '127.0.0.1';
+  return v6 ? '::' : '0.0.0.0';
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

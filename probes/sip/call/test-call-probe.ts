@@ -18,14 +18,13 @@
  * - only programming errors end it through `subscriber.error` (an invalid `uri` or `codecs` included);
  * - unsubscribing hangs up a call in progress and closes its RTP socket.
  */
-import { isIP } from 'node:net';
 import { Observable, concatMap, defer, exhaustMap, from, timer } from 'rxjs';
 import { defineProbe, trunkId, type MetricObservation, type Observation, type ProbeContext, type ProbeKind } from '../../../plugins/sdk/index.js';
 import { QualityWindow, callEvent } from '../call-report.js';
 import { sharedUdpEngine } from '../engine/udp-engine.js';
 import { whileRetained } from '../engine/requester.js';
 import { createCodecTable } from '../quality/codecs.js';
-import { isLoopbackHost } from '../trunk-schema.js';
+import { defaultLocalAddressFor } from '../trunk-schema.js';
 import { runTestCall, type SipInviter, type TestCallDeps, type TestCallResult } from './test-call.js';
 import { SipTestCallTargetSchema, testCallDestination, type SipTestCallTarget } from './test-call-schema.js';
 
@@ -46,10 +45,7 @@ export type TestCallProbeDeps = Omit<TestCallDeps, 'scheduler'>;
 /** Loopback trunks use a loopback socket; others the wildcard address of the trunk's IP family. */
 export function defaultTestCallLocalAddress(target: Pick<SipTestCallTarget, 'uri' | 'localAddress'>): string {
   if (target.localAddress) return target.localAddress;
-  const { host } = testCallDestination(target.uri);
-  const v6 = isIP(host) === 6;
-  if (isLoopbackHost(host)) return v6 ? '::1' : '127.0.0.1';
-  return v6 ? '::' : '0.0.0.0';
+  return defaultLocalAddressFor(testCallDestination(target.uri).host);
 }
 
 export function sipTestCallProbe(target: SipTestCallTarget, ctx: ProbeContext<SipTestCallTarget>, deps: TestCallProbeDeps): Observable<Observation> {
