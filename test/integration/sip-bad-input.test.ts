@@ -23,18 +23,9 @@ import { REPO_ROOT } from '../../core/host/registry.js';
 import { freeUdpPort } from '../setup/free-port.js';
 import { writeTempConfig, type TempConfig } from '../setup/temp-config.js';
 import { encodeHep3 } from '../probes/sip/hep/encode.js';
+import { waitFor } from '../setup/wait-for.js';
 
 interface EventRow { at: number; entity: string; type: string }
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function flood(port: number, datagrams: Buffer[]): Promise<void> {
   const sock = createSocket('udp4');

@@ -24,6 +24,7 @@ import { startSimulator, type RunningSimulator } from '../../plugins/simulator/i
 import { sendTrap } from '../../plugins/simulator/traps.js';
 import { writeTempConfig, type TempConfig } from '../setup/temp-config.js';
 import { freeUdpPort } from '../setup/free-port.js';
+import { waitFor } from '../setup/wait-for.js';
 
 interface EventRow { at: number; entity: string; type: string; message: string; source?: string; data?: Record<string, unknown> }
 interface EntityAnswer { entity: { state: string } | null; events: EventRow[] }
@@ -37,17 +38,6 @@ const TRAP_COMMUNITY = 'trap-secret-7';
 /** Well under the 60 s poll interval: only a re-poll explains a change this fast. */
 const FAST_MS = 3000;
 
-
-/** Polls `probe` every 100 ms until it returns a value (not undefined), or fails after `ms`. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('integration: a trap makes the daemon re-poll the switch at once (trap and poll agree)', function () {
   this.timeout(60_000);

@@ -19,6 +19,7 @@ import { generateSite, siteCables, type SiteSpec } from '../../plugins/simulator
 import { launchChromium, requireChromium, screenshotEachTest, type BrowserSession } from '../setup/browser.js';
 import { startDemoDaemon, type DemoDaemon } from '../setup/demo-daemon.js';
 import { PAGE_HOOKS, type TestWindow } from './page-hooks.js';
+import { waitFor } from '../setup/wait-for.js';
 
 const SITE: SiteSpec = { switches: 10, portsPerSwitch: 8, seed: 1, routers: 1 };
 const EXTRA = { file: 'ios_2960x', kind: 'switch' as const, name: 'access-2960x' };
@@ -27,22 +28,6 @@ const STOPPED = 'sim-sw-10';
 const PATCH_TO_MAP_MS = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value (not undefined), or fails after `ms` naming `what`. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const until = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await sleep(100);
-  }
-}
 
 describe('web app in Chromium (demo site)', function () {
   this.timeout(60_000);
