@@ -18,7 +18,7 @@
 import { Observable, interval } from 'rxjs';
 import { defineProbe, isVigieError, VigieError, type Observation, type ProbeContext, type ProbeKind } from '../../../plugins/sdk/index.js';
 import { HepIngest } from './ingest.js';
-import { openHepSocket, type HepSocket } from './listener.js';
+import { openUdpListener, type UdpListener } from '../engine/udp-listener.js';
 import { resolveHepTarget, SipHepTargetSchema, type SipHepTarget } from './schema.js';
 
 /** Optional observers of a collector instance (tests learn the bound port and when a datagram was handled). */
@@ -44,7 +44,7 @@ export function sipHepProbe(target: SipHepTarget, ctx: ProbeContext<SipHepTarget
     }
     const self = `probe:${ctx.id}`;
     const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    let socket: HepSocket | undefined;
+    let socket: UdpListener | undefined;
 
     const failed = (err: Error): void => {
       socket?.close();
@@ -54,7 +54,7 @@ export function sipHepProbe(target: SipHepTarget, ctx: ProbeContext<SipHepTarget
     };
 
     try {
-      socket = openHepSocket(host, port, {
+      socket = openUdpListener(host, port, {
         onDatagram: (buf, from) => {
           for (const o of ingest.datagram(buf, from, scheduler.now())) subscriber.next(o);
           hooks.onDatagram?.();

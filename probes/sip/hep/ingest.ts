@@ -30,7 +30,7 @@ import { TrunkMap } from '../calls/trunk-map.js';
 import { createCodecTable, lookupCodec, type CodecTable } from '../quality/codecs.js';
 import { parseRtcp } from '../rtcp/report.js';
 import { decodeHep3, HEP_PROTOCOL_TYPE, type HepPacket } from './decode.js';
-import type { HepPeer } from './listener.js';
+import type { UdpPeer } from '../engine/udp-listener.js';
 import type { ResolvedHepTarget } from './schema.js';
 
 /** Counters of one interval, on the probe entity `probe:<kind>/<name>`. */
@@ -78,7 +78,7 @@ export class HepIngest {
     return { received: 0, malformed: 0, rejected: 0, sip: 0, rtcp: 0, ignored: 0, sipUnparsable: 0, rtcpMalformed: 0, rtcpUnmatched: 0 };
   }
 
-  datagram(buf: Uint8Array, from: HepPeer, now: number): Observation[] {
+  datagram(buf: Uint8Array, from: UdpPeer, now: number): Observation[] {
     this.counts.received++;
     try {
       const r = decodeHep3(buf, { authKey: this.target.authKey, maxPayload: this.target.maxPayload });
@@ -131,7 +131,7 @@ export class HepIngest {
     return [];
   }
 
-  private sip(p: HepPacket, payload: Buffer, from: HepPeer, now: number): Observation[] {
+  private sip(p: HepPacket, payload: Buffer, from: UdpPeer, now: number): Observation[] {
     const parsed = parseObservedSip(payload);
     if (!parsed.ok) {
       this.counts.sipUnparsable++;
@@ -144,7 +144,7 @@ export class HepIngest {
     return this.handle(this.tracker.observe(sighting, now), now);
   }
 
-  private rtcp(p: HepPacket, payload: Buffer, from: HepPeer, now: number): Observation[] {
+  private rtcp(p: HepPacket, payload: Buffer, from: UdpPeer, now: number): Observation[] {
     const parsed = parseRtcp(payload);
     if (!parsed.ok) {
       this.counts.rtcpMalformed++;
@@ -193,7 +193,7 @@ export class HepIngest {
     }
   }
 
-  private warn(key: string, from: HepPeer, now: number, msg: string, extra: Record<string, unknown> = {}): void {
+  private warn(key: string, from: UdpPeer, now: number, msg: string, extra: Record<string, unknown> = {}): void {
     if (!this.throttle.allow(key, now)) return;
     const suppressedBefore = this.throttle.take(key);
     this.log.warn({ source: from.address, reason: key, ...extra, ...(suppressedBefore ? { suppressedBefore } : {}) }, msg);

@@ -22,13 +22,13 @@
  * - bad input never ends it: it is counted and logged at most once a minute per reason, with the
  *   source address and a fixed reason, never the datagram's content.
  */
-import dgram from 'node:dgram';
 import { Observable, interval } from 'rxjs';
 import {
   defineProbe, LogThrottle, trunkId, VigieError, type Observation, type ProbeContext, type ProbeKind,
 } from '../../../plugins/sdk/index.js';
 import { callEvent, QualityWindow } from '../call-report.js';
 import type { SipPeer } from '../engine/uas.js';
+import { openUdpListener, type UdpListener } from '../engine/udp-listener.js';
 import { createCodecTable, type CodecTable } from '../quality/codecs.js';
 import { resolveRtcpXrTarget, SipRtcpXrTargetSchema, type SipRtcpXrTarget } from './collector-schema.js';
 import { VqEndpoint, type VqOutcome } from './endpoint.js';
@@ -52,9 +52,6 @@ export const RTCPXR_COUNTERS = {
   unscored: 'rtcpxr.unscored',
 } as const;
 type Counter = keyof typeof RTCPXR_COUNTERS;
-
-/** Receive buffer asked of the kernel: absorbs a burst of end-of-call reports. */
-const RECV_BUFFER_BYTES = 1024 * 1024;
 
 export function sipRtcpXrProbe(target: SipRtcpXrTarget, ctx: ProbeContext<SipRtcpXrTarget>): Observable<Observation> {
   return new Observable<Observation>((subscriber) => {
@@ -140,48 +137,40 @@ export function sipRtcpXrProbe(target: SipRtcpXrTarget, ctx: ProbeContext<SipRtc
       }
     };
 
-    const socket = dgram.createSocket({ type: t.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
-    socket.on('message', (buf, rinfo) => {
-      if (closed) return;
-      const from: SipPeer = { address: rinfo.address, port: rinfo.port };
-      try {
-        const handled = endpoint.handle(buf, from, scheduler.now());
-        count(handled.outcome, from);
-        if (handled.reply) {
-          socket.send(handled.reply.text, handled.reply.to.port, handled.reply.to.address, (err) => {
-            if (err && !closed) warnSometimes('send', { destination: handled.reply!.to.address, err: err.message }, 'RTCP-XR collector could not send a response');
-          });
-        }
-        if (handled.outcome.kind === 'report') onReport(handled.outcome.report, from);
-      } catch (e) {
-        // A bug on one datagram must not take the listener down: count it, say it once a minute.
-        counts.malformed++;
-        warnSometimes('internal', { source: from.address, err: (e as Error).message }, 'RTCP-XR collector failed on a datagram; dropped');
-      }
-    });
-    socket.on('error', (err) => {
+    const fail = (err: Error): void => {
       if (closed) return;
       closed = true;
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
+      socket?.close();
       const code = (err as NodeJS.ErrnoException).code;
       const hint = code === 'EACCES' ? ' (ports below 1024 need privileges: use a high port)' : '';
       const what = bound ? 'the RTCP-XR collector socket failed' : 'cannot listen for RTCP-XR reports';
       subscriber.error(new VigieError('E_SIP_LISTEN', `${what} on udp ${where}: ${err.message}${hint}`, { host: t.host, port: t.port, code }));
-    });
-    socket.on('listening', () => {
-      bound = true;
-      const a = socket.address();
-      log.info({ address: a.address, port: a.port }, 'listening for RTCP-XR reports (SIP PUBLISH vq-rtcpxr)');
-    });
+    };
+    let socket: UdpListener | undefined;
     try {
-      socket.bind(t.port, t.host);
+      socket = openUdpListener(t.host, t.port, {
+        onDatagram: (buf, from) => {
+          const handled = endpoint.handle(buf, from, scheduler.now());
+          count(handled.outcome, from);
+          const reply = handled.reply;
+          if (reply) {
+            socket?.send(reply.text, reply.to, (err) => warnSometimes('send', { destination: reply.to.address, err: err.message }, 'RTCP-XR collector could not send a response'));
+          }
+          if (handled.outcome.kind === 'report') onReport(handled.outcome.report, from);
+        },
+        // A bug on one datagram must not take the listener down: count it, say it once a minute.
+        onHandlerError: (e, from) => {
+          counts.malformed++;
+          warnSometimes('internal', { source: from.address, err: (e as Error).message }, 'RTCP-XR collector failed on a datagram; dropped');
+        },
+        onError: fail,
+        onListening: (address, port) => {
+          bound = true;
+          log.info({ address, port }, 'listening for RTCP-XR reports (SIP PUBLISH vq-rtcpxr)');
+        },
+      });
     } catch (e) {
-      closed = true;
-      subscriber.error(new VigieError('E_SIP_LISTEN', `cannot listen for RTCP-XR reports on udp ${where}: ${(e as Error).message}`, { host: t.host, port: t.port }));
+      fail(e as Error);
       return;
     }
 
@@ -198,13 +187,8 @@ export function sipRtcpXrProbe(target: SipRtcpXrTarget, ctx: ProbeContext<SipRtc
 
     return () => {
       flush.unsubscribe();
-      if (closed) return;
       closed = true;
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
+      socket?.close();
     };
   });
 }
