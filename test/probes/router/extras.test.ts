@@ -7,9 +7,10 @@ import { isVigieError, type Observation } from '../../../plugins/sdk/index.js';
 import { recordedSnmp, VirtualClock, type RecordedSnmpClient } from '../../../plugins/sdk/testkit/index.js';
 import { routerExtras, type RouterExtrasOptions } from '../../../plugins/sdk/snmp/device/router-poll.js';
 import { requireCorpus } from '../../setup/corpus.js';
+import { EDGEOS_PEER } from './recorded-peers.js';
 
 const NODE = 'node:edge-1';
-const PEER = '172.16.200.1';
+const PEER = EDGEOS_PEER;
 const PEER_STATE = `1.3.6.1.2.1.15.3.1.2.${PEER}`;
 const PEER_IN_UPDATES = `1.3.6.1.2.1.15.3.1.10.${PEER}`;
 const PEER_OUT_UPDATES = `1.3.6.1.2.1.15.3.1.11.${PEER}`;

@@ -10,10 +10,11 @@ import type { Observation } from '../../../plugins/sdk/index.js';
 import type { RouterTarget } from '../../../plugins/sdk/snmp/device/router-poll.js';
 import { requireCorpus } from '../../setup/corpus.js';
 import { routerOwn } from './helpers.js';
+import { EDGEOS_PEER } from './recorded-peers.js';
 
 const kind = plugin.probes.router;
 const INTERVAL_MS = 60_000;
-const PEER = '172.16.200.1';
+const PEER = EDGEOS_PEER;
 const PEER_STATE = `1.3.6.1.2.1.15.3.1.2.${PEER}`;
 
 function start(recording: string, target: Partial<RouterTarget> = {}) {

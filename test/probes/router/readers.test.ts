@@ -14,6 +14,7 @@ import { readProcessors, readStorage, storageClass } from '../../../plugins/sdk/
 import { readUcd } from '../../../plugins/sdk/snmp/device/router-ucd.js';
 import { inetAddressFromArcs, ipv6Text } from '../../../plugins/sdk/snmp/device/router-table.js';
 import { requireCorpus } from '../../setup/corpus.js';
+import { EDGEOS_LOCAL, EDGEOS_PEER, IOSXE_LOCAL_V4, IOSXE_PEER_V4 } from './recorded-peers.js';
 
 /** A session on one recording (optionally without the records under some OIDs). */
 function sessionOn(path: string, clock: VirtualClock, without: string[] = []): SnmpSession {
@@ -56,7 +57,7 @@ describe('router readers', () => {
       const r = once(clock, readBgp(sessionOn(requireCorpus(this, 'edgeos'), clock)));
       expect(r.peers).to.have.length(1);
       const [p] = r.peers;
-      expect(p).to.include({ peer: '172.16.200.1', state: 'established', adminStatus: 'start', remoteAs: 65000, localAddress: '172.16.200.2' });
+      expect(p).to.include({ peer: EDGEOS_PEER, state: 'established', adminStatus: 'start', remoteAs: 65000, localAddress: EDGEOS_LOCAL });
       expect(r.localAs).to.equal(65200);
     });
 
@@ -68,7 +69,7 @@ describe('router readers', () => {
       expect(r.peers.every((p) => p.state === 'established' && p.remoteAs === 65083)).to.equal(true);
       expect(r.peers.map((p) => p.peer)).to.include('2001:db8:85a3:0:341a:8a2e:3e1:d');
       expect(r.peers.filter((p) => p.peer.includes(':'))).to.have.length(2);
-      expect(r.peers.find((p) => p.peer === '10.44.32.13')?.localAddress).to.equal('10.44.32.14');
+      expect(r.peers.find((p) => p.peer === IOSXE_PEER_V4)?.localAddress).to.equal(IOSXE_LOCAL_V4);
     });
 
     it('bison (a server): no peers, no table', function () {
@@ -167,7 +168,7 @@ describe('router readers', () => {
     });
 
     it('bgpPeerId and bgpLastError', () => {
-      expect(bgpPeerId('node:edge-1', '172.16.200.1')).to.equal('bgp:edge-1/172.16.200.1');
+      expect(bgpPeerId('node:edge-1', '203.0.113.1')).to.equal('bgp:edge-1/203.0.113.1');
       expect(bgpPeerId('Edge 1', '2001:DB8::1')).to.equal('bgp:edge-1/2001:db8::1');
       expect(bgpLastError({ oid: '1', type: 'OctetString', value: Buffer.from([6, 2]) })?.text).to.equal('Cease (6/2)');
       expect(bgpLastError({ oid: '1', type: 'OctetString', value: Buffer.from([0, 0]) })).to.equal(undefined);
