@@ -3,10 +3,11 @@
  * (rates `if.in.bps`, `if.out.bps`, `if.in.util_pct`/`if.out.util_pct`, `if.in.errors`/`if.out.errors`;
  * attrs `speed`, `alias`), and a stable sort on any column. Port names sort naturally (eth2 < eth10).
  */
+import { naturalCollator, sortByKey, type SortDir } from '../table-sort.js';
 import type { TopoPort } from '../context.js';
 
 export type PortColumn = 'state' | 'name' | 'speed' | 'in' | 'out' | 'util' | 'errors';
-export type SortDir = 'asc' | 'desc';
+export type { SortDir };
 export interface PortSort {
   column: PortColumn;
   dir: SortDir;
@@ -73,7 +74,6 @@ export function portRow(port: TopoPort): PortRow {
   };
 }
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 function key(row: PortRow, column: PortColumn): number | string | undefined {
   switch (column) {
@@ -92,18 +92,7 @@ function key(row: PortRow, column: PortColumn): number | string | undefined {
  * the natural name order.
  */
 export function sortPortRows(rows: readonly PortRow[], sort: PortSort): PortRow[] {
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const ka = key(a, sort.column);
-    const kb = key(b, sort.column);
-    if (ka === undefined || kb === undefined) {
-      if (ka !== kb) return ka === undefined ? 1 : -1;
-    } else {
-      const c = typeof ka === 'string' || typeof kb === 'string' ? collator.compare(String(ka), String(kb)) : ka - kb;
-      if (c !== 0) return sign * c;
-    }
-    return collator.compare(a.name, b.name);
-  });
+  return sortByKey(rows, (r) => key(r, sort.column), sort.dir, (a, b) => naturalCollator.compare(a.name, b.name));
 }
 
 /** Clicking a column: the same column flips the direction; a new one starts with its natural direction. */

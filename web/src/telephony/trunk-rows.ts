@@ -6,7 +6,8 @@
  * highest, failed registrations first).
  */
 import type { TopoNode } from '../context.js';
-import { STATE_ORDER, type SortDir } from '../panel/ports.js';
+import { STATE_ORDER } from '../panel/ports.js';
+import { naturalCollator, sortByKey, type SortDir } from '../table-sort.js';
 import { TRUNK_METRICS as M } from './vocabulary.js';
 
 export type { SortDir };
@@ -99,7 +100,6 @@ export function trunkRows(nodes: Iterable<TopoNode>, callsByTrunk?: ReadonlyMap<
   return out;
 }
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 function key(row: TrunkRow, column: TrunkColumn): number | string | undefined {
   switch (column) {
@@ -119,18 +119,7 @@ function key(row: TrunkRow, column: TrunkColumn): number | string | undefined {
 
 /** Rows sorted by `sort` (a new array); unknown values last either way; ties by name. */
 export function sortTrunkRows(rows: readonly TrunkRow[], sort: TrunkSort): TrunkRow[] {
-  const sign = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const ka = key(a, sort.column);
-    const kb = key(b, sort.column);
-    if (ka === undefined || kb === undefined) {
-      if (ka !== kb) return ka === undefined ? 1 : -1;
-    } else {
-      const c = typeof ka === 'string' || typeof kb === 'string' ? collator.compare(String(ka), String(kb)) : ka - kb;
-      if (c !== 0) return sign * c;
-    }
-    return collator.compare(a.name, b.name) || collator.compare(a.id, b.id);
-  });
+  return sortByKey(rows, (r) => key(r, sort.column), sort.dir, (a, b) => naturalCollator.compare(a.name, b.name) || naturalCollator.compare(a.id, b.id));
 }
 
 /** The direction that puts the worst values first. */
