@@ -11,11 +11,12 @@
  * -1 unknown), `speed`.
  */
 import cytoscape from 'cytoscape';
-import type { AppContext, LiveView, TopoLink } from '../context.js';
+import type { AppContext, LiveView } from '../context.js';
 import { layoutAll, layoutNew } from './auto-layout.js';
 import { mapStyle, readTheme } from './cy-style.js';
 import { edgeData, layoutSiteOf, linksOfPorts, nodeData, sameData, SITE_PREFIX, siteNodeId } from './elements.js';
 import type { LayoutStore } from './layout-store.js';
+import { byIds, neighbourIndex } from './graph-index.js';
 import { placeNewNodes, type Point } from './placement.js';
 import { SiteBoxes } from './site-boxes.js';
 import { edgeHoverLabel } from './edge-label.js';
@@ -398,28 +399,4 @@ export class MapView {
     this.autoFit = on;
     if (on) this.fit();
   }
-}
-
-/** The elements with these ids (missing ones skipped). */
-function byIds(cy: cytoscape.Core, ids: Iterable<string>): cytoscape.Collection {
-  const out = cy.collection();
-  for (const id of ids) {
-    const e = cy.getElementById(id);
-    if (e.nonempty()) out.merge(e);
-  }
-  return out;
-}
-
-function neighbourIndex(links: Iterable<TopoLink>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (a: string, b: string) => {
-    let l = out.get(a);
-    if (!l) out.set(a, (l = []));
-    l.push(b);
-  };
-  for (const l of links) {
-    add(l.a.node, l.b.node);
-    add(l.b.node, l.a.node);
-  }
-  return out;
 }
