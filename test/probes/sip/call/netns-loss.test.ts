@@ -1,10 +1,11 @@
 /**
  * A test call with real random packet loss: the test creates a network namespace
- * (`vigie-tc-<random>`), brings its loopback up and drops p = 15 % of the packets leaving it —
- * with `tc qdisc add dev lo root netem loss 15%` where the kernel has sch_netem, else with an
- * nftables rule on the input hook (`numgen random mod 100 < 15 drop`: silent, like netem; on the
- * output hook the sender's sendto() would fail with EPERM instead) — then runs SIPp (`-rtp_echo`) and Vigie's
- * side (./netns-call-child.ts, a tsx child) inside it via `ip netns exec`.
+ * (`vigie-tc-<random>`), brings its loopback up and drops p = 15 % of the RTP packets arriving
+ * on it — with an nftables rule on the input hook (`@th,64,2 2 numgen random mod 100 < 15 drop`:
+ * silent, like netem; on the output hook the sender's sendto() would fail with EPERM instead),
+ * else with `tc qdisc add dev lo root netem loss 15%` (every packet, signalling too) — then runs
+ * SIPp (`-rtp_echo`) and Vigie's side (./netns-call-child.ts, a tsx child) inside it via
+ * `ip netns exec`.
  *
  * Every RTP packet crosses the lossy loopback twice (to the echo and back), so the expected loss
  * is q = 1 − (1 − p)² = 27.75 %. With n packets sent, the measured loss is binomial: its standard
@@ -38,7 +39,7 @@ function unavailable(ctx: Mocha.Context, why: string): void {
   ctx.skip();
 }
 
-describe('sip test call: loss injected in a network namespace (tc netem, else nftables)', function () {
+describe('sip test call: loss injected in a network namespace (nftables, else tc netem)', function () {
   this.timeout(90_000);
   const ns = `vigie-tc-${randomBytes(3).toString('hex')}`;
   let created = false;
@@ -81,24 +82,28 @@ describe('sip test call: loss injected in a network namespace (tc netem, else nf
       return unavailable(this, `cannot create a network namespace: ${(e as Error).message}`);
     }
     try {
-      run('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', `${LOSS_PCT}%`]);
-      method = `tc netem loss ${LOSS_PCT}%`;
-    } catch {
+      run('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], [
+        'table inet vigie_loss {',
+        // On input, not output: a packet dropped on output fails the sender's sendto() with EPERM,
+        // which is not what loss on a network looks like (netem drops silently).
+        '  chain in {',
+        '    type filter hook input priority 0; policy accept;',
+        // Media only: the first two bits after the UDP header are RTP/RTCP's version (2); SIP
+        // starts with a letter (01…). Signalling lost too made the call itself fail now and then
+        // (no answer within the deadline), which is not what this test measures.
+        `    meta l4proto udp @th,64,2 2 numgen random mod 100 < ${LOSS_PCT} drop`,
+        '  }',
+        '}',
+      ].join('\n'));
+      method = `nftables numgen random ${LOSS_PCT}% on RTP`;
+    } catch (nftError) {
       try {
-        run('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], [
-          'table inet vigie_loss {',
-          // On input, not output: a packet dropped on output fails the sender's sendto() with EPERM,
-          // which is not what loss on a network looks like (netem drops silently).
-          '  chain in {',
-          '    type filter hook input priority 0; policy accept;',
-          `    meta l4proto udp numgen random mod 100 < ${LOSS_PCT} drop`,
-          '  }',
-          '}',
-        ].join('\n'));
-        method = `nftables numgen random ${LOSS_PCT}%`;
-      } catch (e) {
+        // Fallback without nftables: netem drops signalling as well (rarely, a call without answer).
+        run('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', `${LOSS_PCT}%`]);
+        method = `tc netem loss ${LOSS_PCT}%`;
+      } catch {
         removeNamespace();
-        return unavailable(this, `this kernel has no sch_netem and nftables failed (${(e as Error).message.split('\n')[0]}); install nftables (apt-get install nftables) or use a kernel with sch_netem`);
+        return unavailable(this, `nftables failed (${(nftError as Error).message.split('\n')[0]}) and this kernel has no sch_netem; install nftables (apt-get install nftables)`);
       }
     }
   });
