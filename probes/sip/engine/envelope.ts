@@ -110,14 +110,28 @@ export function splitList(value: string): string[] {
   return out.filter((v) => v.length > 0);
 }
 
-/** A `;name=value` parameter of a header value, outside its `<…>` part; lower-case name. */
+/**
+ * A `;name=value` parameter of a header value, outside its `<…>` part; `name` in lower case.
+ * Walks the parameters in place (it runs twice per answer on the engine's hot path): a parameter
+ * is what lies between two `;`, its name before any `=` (trimmed, any case), its value after
+ * (trimmed, surrounding quotes removed); a bare name has the value ''.
+ */
 export function headerParam(value: string, name: string): string | undefined {
   const close = value.lastIndexOf('>');
-  const params = close >= 0 ? value.slice(close + 1) : value.slice(value.indexOf(';') >= 0 ? value.indexOf(';') : value.length);
-  for (const part of params.split(';')) {
-    const eq = part.indexOf('=');
-    const key = (eq >= 0 ? part.slice(0, eq) : part).trim().toLowerCase();
-    if (key === name) return eq >= 0 ? part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1') : '';
+  let at = close >= 0 ? close + 1 : value.indexOf(';');
+  if (at < 0) return undefined;
+  const end = value.length;
+  while (at <= end) {
+    let next = value.indexOf(';', at);
+    if (next < 0) next = end;
+    const eq = value.indexOf('=', at);
+    const keyEnd = eq >= 0 && eq < next ? eq : next;
+    const key = value.slice(at, keyEnd).trim();
+    if (key.length === name.length && key.toLowerCase() === name) {
+      if (keyEnd === next) return '';
+      return value.slice(keyEnd + 1, next).trim().replace(/^"(.*)"$/, '$1');
+    }
+    at = next + 1;
   }
   return undefined;
 }

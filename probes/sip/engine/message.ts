@@ -15,7 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Core } from 'sip.js';
-import { headerOf, scanSipMessage } from './envelope.js';
+import { headerOf, scanSipMessage, type SipEnvelope } from './envelope.js';
+import { scanResponseKeys, type ResponseKeys } from './response-keys.js';
 
 /**
  * Random bytes as hex, from a pool refilled 4 KiB at a time: every request needs three tokens
@@ -118,36 +119,43 @@ export function buildRequest(init: SipRequestInit, sentBy: SentBy): OutgoingRequ
   const fromUri = init.fromUri ?? `sip:vigie@${hostPort(sentBy.host)}`;
   const toUri = init.toUri ?? init.requestUri;
   const body = init.body ?? '';
-  for (const [what, v] of [
-    ['Request-URI', init.requestUri],
-    ['From', fromUri],
-    ['To', toUri],
-    ['Call-ID', callId],
-    ['branch', branch],
-    ['tag', fromTag],
-    ['User-Agent', init.userAgent ?? ''],
-    ['Contact user', init.contactUser ?? ''],
-    ['Contact parameters', init.contactUriParams ?? ''],
-    ...(init.headers ?? []).map((h) => ['header', h]),
-  ] as const) {
-    assertLine(what, v);
+  const userAgent = init.userAgent ?? DEFAULT_USER_AGENT;
+  const contactUser = init.contactUser ?? 'vigie';
+  const contactParams = init.contactUriParams ?? '';
+  const extra = init.headers === undefined || init.headers.length === 0 ? '' : `${init.headers.join('\r\n')}\r\n`;
+  // One test over every caller-given value (this runs for every keepalive); which one, only on failure.
+  if (/[\r\n]/.test(`${init.requestUri}${fromUri}${toUri}${callId}${branch}${fromTag}${userAgent}${contactUser}${contactParams}${extra.slice(0, -2)}`)) {
+    for (const [what, v] of [
+      ['Request-URI', init.requestUri],
+      ['From', fromUri],
+      ['To', toUri],
+      ['Call-ID', callId],
+      ['branch', branch],
+      ['tag', fromTag],
+      ['User-Agent', userAgent],
+      ['Contact user', contactUser],
+      ['Contact parameters', contactParams],
+      ...(init.headers ?? []).map((h) => ['header', h]),
+    ] as const) {
+      assertLine(what, v);
+    }
   }
-  const lines = [
-    `${method} ${init.requestUri} SIP/2.0`,
-    `Via: SIP/2.0/${sentBy.transport ?? 'UDP'} ${local};branch=${branch};rport`,
-    `Max-Forwards: ${init.maxForwards ?? 70}`,
-    `From: <${fromUri}>;tag=${fromTag}`,
-    `To: <${toUri}>`,
-    `Call-ID: ${callId}`,
-    `CSeq: ${cseq} ${method}`,
-    // Over TCP the Contact says so (RFC 3261 §19.1.1), so a registrar reaches it over TCP too.
-    `Contact: <sip:${init.contactUser ?? 'vigie'}@${local}${sentBy.transport === 'TCP' ? ';transport=tcp' : ''}${init.contactUriParams ?? ''}>`,
-    `User-Agent: ${init.userAgent ?? DEFAULT_USER_AGENT}`,
-    ...(init.headers ?? []),
-  ];
-  if (body.length > 0) lines.push(`Content-Type: ${init.contentType ?? 'application/sdp'}`);
-  lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
-  return { text: `${lines.join('\r\n')}\r\n\r\n${body}`, method, branch, callId, cseq, fromTag };
+  // Over TCP the Contact says so (RFC 3261 §19.1.1), so a registrar reaches it over TCP too.
+  const contactTransport = sentBy.transport === 'TCP' ? ';transport=tcp' : '';
+  const contentType = body.length > 0 ? `Content-Type: ${init.contentType ?? 'application/sdp'}\r\n` : '';
+  const text = `${method} ${init.requestUri} SIP/2.0\r\n`
+    + `Via: SIP/2.0/${sentBy.transport ?? 'UDP'} ${local};branch=${branch};rport\r\n`
+    + `Max-Forwards: ${init.maxForwards ?? 70}\r\n`
+    + `From: <${fromUri}>;tag=${fromTag}\r\n`
+    + `To: <${toUri}>\r\n`
+    + `Call-ID: ${callId}\r\n`
+    + `CSeq: ${cseq} ${method}\r\n`
+    + `Contact: <sip:${contactUser}@${local}${contactTransport}${contactParams}>\r\n`
+    + `User-Agent: ${userAgent}\r\n`
+    + extra
+    + contentType
+    + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return { text, method, branch, callId, cseq, fromTag };
 }
 
 /** A parsed response: what transactions match on, its headers as text, and sip.js's message on demand. */
@@ -163,7 +171,7 @@ export interface SipResponse {
   toTag?: string;
   /** First value of a header (any case, compact names too), from the envelope scan (no sip.js). */
   header(name: string): string | undefined;
-  body: string;
+  readonly body: string;
   /**
    * sip.js's parsed message (getHeader, parseHeader, body, ...), parsed on first access (see
    * ./envelope.ts for why not always). When sip.js rejects what the envelope scan accepted, an
@@ -196,8 +204,11 @@ export function sipJsParse(text: string): Core.IncomingRequestMessage | Core.Inc
 export const MAX_SIP_DATAGRAM = 65_507;
 
 /**
- * Parses one datagram as a SIP response with the envelope scan (./envelope.ts); sip.js parses
- * it only when `message` is first read. Never throws.
+ * Parses one datagram as a SIP response: the keys transactions match on by the fast scan
+ * (./response-keys.ts) when the response is in the common form, else by the envelope scan
+ * (./envelope.ts), which also gives the verdict on anything odd. The header map and the body are
+ * read by the envelope scan only when first asked for, sip.js's parse only when `message` is
+ * first read. Never throws.
  */
 export function parseResponse(data: Buffer | string): ParseResponseResult {
   let text: string;
@@ -207,32 +218,62 @@ export function parseResponse(data: Buffer | string): ParseResponseResult {
     text = data.toString('utf8');
     if (text.includes('\uFFFD')) return { ok: false, reason: 'not-utf8' };
   }
+  const keys = scanResponseKeys(text);
+  if (keys) return keys.statusCode < 100 || keys.statusCode > 699 ? { ok: false, reason: 'unparsable' } : { ok: true, response: new ScannedResponse(keys, text) };
   const scanned = scanSipMessage(text);
   if (!scanned.ok) return scanned.reason === 'missing-header' && scanned.type === 'request' ? { ok: false, reason: 'request' } : { ok: false, reason: scanned.reason };
   const env = scanned.envelope;
   if (env.type === 'request') return { ok: false, reason: 'request' };
   if (env.statusCode < 100 || env.statusCode > 699) return { ok: false, reason: 'unparsable' };
   if (!env.topViaBranch) return { ok: false, reason: 'missing-header' };
-  let message: Core.IncomingResponseMessage | undefined;
-  return {
-    ok: true,
-    response: {
-      statusCode: env.statusCode,
-      reasonPhrase: env.reasonPhrase,
-      branch: env.topViaBranch,
-      callId: env.callId,
-      cseq: env.cseq,
-      method: env.cseqMethod,
-      toTag: env.toTag,
-      header: (name) => headerOf(env, name),
-      body: env.body,
-      get message(): Core.IncomingResponseMessage {
-        if (!message) {
-          const parsed = sipJsParse(text);
-          message = parsed instanceof Core.IncomingResponseMessage ? parsed : new Core.IncomingResponseMessage();
-        }
-        return message;
-      },
-    },
-  };
+  const { statusCode, reasonPhrase, topViaBranch: branch, callId, cseq, cseqMethod, toTag } = env;
+  return { ok: true, response: new ScannedResponse({ statusCode, reasonPhrase, branch, callId, cseq, cseqMethod, toTag }, text, env) };
+}
+
+/** A response read by one of the scans; the rest of it parsed on demand. */
+class ScannedResponse implements SipResponse {
+  readonly statusCode: number;
+  readonly reasonPhrase: string;
+  readonly branch: string;
+  readonly callId: string;
+  readonly cseq: number;
+  readonly method: string;
+  readonly toTag?: string;
+  private parsed?: Core.IncomingResponseMessage;
+
+  constructor(keys: ResponseKeys, private readonly text: string, private env?: SipEnvelope) {
+    this.statusCode = keys.statusCode;
+    this.reasonPhrase = keys.reasonPhrase;
+    this.branch = keys.branch;
+    this.callId = keys.callId;
+    this.cseq = keys.cseq;
+    this.method = keys.cseqMethod;
+    this.toTag = keys.toTag;
+  }
+
+  header(name: string): string | undefined {
+    const env = this.envelope();
+    return env ? headerOf(env, name) : undefined;
+  }
+
+  get body(): string {
+    return this.envelope()?.body ?? '';
+  }
+
+  get message(): Core.IncomingResponseMessage {
+    if (!this.parsed) {
+      const parsed = sipJsParse(this.text);
+      this.parsed = parsed instanceof Core.IncomingResponseMessage ? parsed : new Core.IncomingResponseMessage();
+    }
+    return this.parsed;
+  }
+
+  /** The envelope scan's result (the fast scan's contract: it accepts whatever that one did). */
+  private envelope(): SipEnvelope | undefined {
+    if (!this.env) {
+      const scanned = scanSipMessage(this.text);
+      if (scanned.ok) this.env = scanned.envelope;
+    }
+    return this.env;
+  }
 }

@@ -8,7 +8,7 @@
  * (64·T1 = 32 s) ends it with `E_SIP_TIMEOUT`; so does the optional per-request deadline, when
  * shorter. Over a reliable transport nothing is retransmitted (Timer E is not used) but F holds.
  */
-import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
 import type { OutgoingRequest, SipResponse } from './message.js';
 
@@ -70,9 +70,12 @@ export class TransactionTable {
   register(key: string, entry: Entry): () => void {
     if (this.entries.has(key)) throw new TypeError(`a SIP transaction with this branch is already live: ${key}`);
     this.entries.set(key, entry);
-    return () => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    };
+    return () => this.unregister(key, entry);
+  }
+
+  /** Removes a transaction (if `entry` is still the one registered under `key`). */
+  unregister(key: string, entry: Entry): void {
+    if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 
   dispatch(response: SipResponse): boolean {
@@ -101,78 +104,128 @@ export function clientTransaction(
   table: TransactionTable,
   opts: ClientTransactionOptions,
 ): Observable<TransactionResult> {
-  return new Observable<TransactionResult>((subscriber) => {
-    const scheduler = opts.scheduler ?? asyncScheduler;
-    const timers = { ...DEFAULT_TIMERS, ...opts.timers };
-    const key = transactionKey(request.branch, request.callId, request.method);
-    // RTT in sub-millisecond steps on the real clock (Date.now() would give whole milliseconds,
-    // i.e. 0 or 1 on a LAN); the scheduler's own clock otherwise (virtual time in tests).
-    const now = scheduler === asyncScheduler ? () => performance.now() : () => scheduler.now();
-    const started = now();
-    const pending: Subscription[] = [];
-    let retransmits = 0;
-    let interval = timers.t1Ms;
-    let proceeding = false;
-    let retransmit: Subscription | undefined;
+  return new Observable<TransactionResult>((subscriber) => new NonInviteClient(request, table, opts, subscriber).start());
+}
 
-    const cleanup = (): void => {
-      retransmit?.unsubscribe();
-      for (const s of pending) s.unsubscribe();
-      unregister();
-    };
-    const fail = (error: VigieError): void => {
-      cleanup();
-      subscriber.error(error);
-    };
-    const timeout = (timer: 'F' | 'deadline', afterMs: number): void => {
-      fail(
-        new VigieError('E_SIP_TIMEOUT', `no final response to ${request.method} within ${afterMs} ms (${timer === 'F' ? 'Timer F' : 'deadline'})`, {
-          method: request.method,
-          callId: request.callId,
-          timer,
-          afterMs,
-          retransmits,
-        }),
-      );
-    };
-    const scheduleRetransmit = (): void => {
-      retransmit?.unsubscribe();
-      retransmit = scheduler.schedule(() => {
-        retransmits++;
-        opts.send(request.text);
-        if (!proceeding) interval = Math.min(interval * 2, timers.t2Ms);
-        scheduleRetransmit();
-      }, proceeding ? timers.t2Ms : interval);
-    };
+/**
+ * One running transaction. A class and a single timer on purpose: this runs for every keepalive
+ * of every trunk (thousands per second in the raw-rate benchmark), so it keeps to one scheduled
+ * action at a time — due at the next retransmission or at the end (Timer F or the deadline),
+ * whichever comes first — and creates no closures per transaction.
+ */
+class NonInviteClient {
+  private readonly scheduler: SchedulerLike;
+  private readonly t1Ms: number;
+  private readonly t2Ms: number;
+  private readonly started: number;
+  /** When the transaction ends with E_SIP_TIMEOUT, and which timer that is. */
+  private readonly endAt: number;
+  private readonly endTimer: 'F' | 'deadline';
+  private readonly afterMs: number;
+  private readonly key: string;
+  private retransmits = 0;
+  private interval: number;
+  private nextSendAt = Infinity;
+  private proceeding = false;
+  private timer?: Subscription;
+  private registered = false;
 
-    const unregister = table.register(key, {
-      onResponse: (response) => {
-        if (response.statusCode < 200) {
-          opts.onProvisional?.(response);
-          if (!proceeding && !opts.reliable) {
-            proceeding = true;
-            scheduleRetransmit();
-          }
-          return;
-        }
-        const rttMs = now() - started;
-        cleanup();
-        subscriber.next({ response, rttMs, retransmits });
-        subscriber.complete();
-      },
-      fail,
-    });
+  constructor(
+    private readonly request: OutgoingRequest,
+    private readonly table: TransactionTable,
+    private readonly opts: ClientTransactionOptions,
+    private readonly subscriber: Subscriber<TransactionResult>,
+  ) {
+    this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.t1Ms = opts.timers?.t1Ms ?? DEFAULT_TIMERS.t1Ms;
+    this.t2Ms = opts.timers?.t2Ms ?? DEFAULT_TIMERS.t2Ms;
+    this.interval = this.t1Ms;
+    this.started = this.now();
+    const timerF = 64 * this.t1Ms;
+    const deadline = opts.deadlineMs !== undefined && opts.deadlineMs < timerF;
+    this.endTimer = deadline ? 'deadline' : 'F';
+    this.afterMs = deadline ? Math.max(0, opts.deadlineMs!) : timerF;
+    this.endAt = this.scheduler.now() + this.afterMs;
+    this.key = transactionKey(request.branch, request.callId, request.method);
+  }
 
-    // Timer F, or the deadline when it comes first: one timer, whichever ends the transaction.
-    const timerF = 64 * timers.t1Ms;
-    if (opts.deadlineMs !== undefined && opts.deadlineMs < timerF) {
-      const d = Math.max(0, opts.deadlineMs);
-      pending.push(scheduler.schedule(() => timeout('deadline', d), d));
-    } else {
-      pending.push(scheduler.schedule(() => timeout('F', timerF), timerF));
+  /** Subscribes: registers, sends, arms the timer; returns the teardown. */
+  start(): () => void {
+    this.table.register(this.key, this);
+    this.registered = true;
+    this.opts.send(this.request.text);
+    if (!this.subscriber.closed) {
+      if (!this.opts.reliable) this.nextSendAt = this.scheduler.now() + this.t1Ms;
+      this.arm();
     }
-    opts.send(request.text);
-    if (!opts.reliable && !subscriber.closed) scheduleRetransmit();
-    return cleanup;
-  });
+    return () => this.cleanup();
+  }
+
+  /** RTT in sub-millisecond steps on the real clock (Date.now() would give 0 or 1 ms on a LAN); the scheduler's clock otherwise (virtual time in tests). */
+  private now(): number {
+    return this.scheduler === asyncScheduler ? performance.now() : this.scheduler.now();
+  }
+
+  onResponse(response: SipResponse): void {
+    if (response.statusCode < 200) {
+      this.opts.onProvisional?.(response);
+      if (!this.proceeding && !this.opts.reliable) {
+        // Proceeding: from now on every T2
+        this.proceeding = true;
+        this.nextSendAt = this.scheduler.now() + this.t2Ms;
+        this.arm();
+      }
+      return;
+    }
+    const rttMs = this.now() - this.started;
+    this.cleanup();
+    this.subscriber.next({ response, rttMs, retransmits: this.retransmits });
+    this.subscriber.complete();
+  }
+
+  fail(error: VigieError): void {
+    this.cleanup();
+    this.subscriber.error(error);
+  }
+
+  /** (Re)schedules the one timer for the next retransmission or the end, whichever is first. */
+  private arm(): void {
+    this.timer?.unsubscribe();
+    const due = Math.min(this.nextSendAt, this.endAt);
+    this.timer = this.scheduler.schedule(fire, Math.max(0, due - this.scheduler.now()), this);
+  }
+
+  /** The timer: ends the transaction at its end, else retransmits and re-arms. */
+  onTimer(): void {
+    this.timer = undefined;
+    const now = this.scheduler.now();
+    if (now >= this.endAt) {
+      const { method, callId } = this.request;
+      this.fail(new VigieError('E_SIP_TIMEOUT', `no final response to ${method} within ${this.afterMs} ms (${this.endTimer === 'F' ? 'Timer F' : 'deadline'})`, {
+        method, callId, timer: this.endTimer, afterMs: this.afterMs, retransmits: this.retransmits,
+      }));
+      return;
+    }
+    if (now >= this.nextSendAt) {
+      this.retransmits++;
+      this.opts.send(this.request.text);
+      if (this.subscriber.closed) return;
+      if (!this.proceeding) this.interval = Math.min(this.interval * 2, this.t2Ms);
+      this.nextSendAt = now + (this.proceeding ? this.t2Ms : this.interval);
+    }
+    this.arm();
+  }
+
+  private cleanup(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    if (this.registered) {
+      this.registered = false;
+      this.table.unregister(this.key, this);
+    }
+  }
+}
+
+function fire(this: SchedulerAction<NonInviteClient>, tx?: NonInviteClient): void {
+  tx!.onTimer();
 }

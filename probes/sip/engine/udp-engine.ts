@@ -15,6 +15,7 @@
  */
 import { RetainCounted, SharedEngines } from './shared-engines.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
@@ -121,6 +122,8 @@ export class SipUdpEngine extends RetainCounted {
   /** Binds (once), then runs `run` with the socket; a throw from `run` (a programming error) is the observable's error. */
   private withSocket<T>(run: (socket: Socket) => Observable<T>): Observable<T> {
     return new Observable<T>((subscriber) => {
+      // Bound already (every request but the first): no promise turn.
+      if (this.socket && !this.closed) return run(this.socket).subscribe(subscriber);
       let inner: Subscription | undefined;
       let cancelled = false;
       this.bind().then(
@@ -296,7 +299,7 @@ export class SipUdpEngine extends RetainCounted {
       const localAddress = this.opts.localAddress ?? '127.0.0.1';
       // Thousands of trunks answer within milliseconds of each other: a small receive buffer would
       // drop answers (then retransmit) under a burst. The OS may cap it.
-      const socket = createSocket({ type: isIP(localAddress) === 6 ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
+      const socket = createSocket({ type: isIP(localAddress) === 6 ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES, lookup: literalFirstLookup });
       const onBindError = (err: Error): void =>
         reject(new VigieError('E_SIP_TRANSPORT', `cannot bind the SIP UDP socket to ${localAddress}:${this.opts.localPort ?? 0}: ${err.message}`, { localAddress }, { cause: err }));
       socket.once('error', onBindError);
@@ -336,6 +339,17 @@ export class SipUdpEngine extends RetainCounted {
     this.counters.responses++;
     this.sendText(socket, { host: to.address, port: to.port }, buildResponse(req, answer.status, { source, headers: answer.headers }));
   }
+}
+
+/**
+ * The socket's name lookup: an IP literal (every configured trunk address, and every answer's
+ * rport/received) is used as is, synchronously; names go to `dns.lookup` as Node would. Node's
+ * default resolves even a literal through `dns.lookup`, one deferred turn per datagram sent.
+ */
+function literalFirstLookup(host: string, options: LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const literal = isIP(host);
+  if (literal !== 0) callback(null, host, literal);
+  else lookup(host, options, callback);
 }
 
 /** Receive buffer asked for the engine's socket (as the trap receiver does). */

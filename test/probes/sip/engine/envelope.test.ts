@@ -4,53 +4,10 @@
  * RFC 3261 §7.3 (folding, compact names, lists, case), and on fuzzed variants of them.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { Core } from 'sip.js';
-import { decodeHep3 } from '../../../../probes/sip/hep/decode.js';
 import { headerOf, headerParam, headersOf, headerUri, scanSipMessage, splitList } from '../../../../probes/sip/engine/envelope.js';
-import { buildRequest, sipJsParse } from '../../../../probes/sip/engine/message.js';
-
-const fixture = (name: string): string => {
-  const r = decodeHep3(readFileSync(new URL(`../hep/fixtures/${name}`, import.meta.url)));
-  if (!r.ok) throw r.error;
-  return Buffer.from(r.packet.payload ?? []).toString('utf8');
-};
-
-const CORPUS: Record<string, string> = {
-  'kamailio options (sipsak, addr-spec From/To)': fixture('kamailio-options-ipv4.hep'),
-  'kamailio 200 ok': fixture('kamailio-200ok-ipv4-authkey.hep'),
-  'kamailio options ipv6': fixture('kamailio-options-ipv6-authkey.hep'),
-  'engine request': buildRequest({ method: 'OPTIONS', requestUri: 'sip:t1@127.0.0.1:5060' }, { host: '127.0.0.1', port: 5070 }).text,
-  // (two Via lines here: for a comma list in one Via line sip.js 0.21 keeps the branch of the
-  // *last* entry, where RFC 3261 §8.1.3.3 means the first; the list case is tested below)
-  'invite with sdp, two Via, compact names': [
-    'INVITE sip:+33123456789@127.0.0.1:5080;user=phone SIP/2.0',
-    'v: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtop;rport',
-    'Via: SIP/2.0/UDP 127.0.0.2:5062;branch=z9hG4bKlow',
-    'f: "Alice, A." <sip:alice@127.0.0.1>;tag=fa1',
-    't: <sip:+33123456789@127.0.0.1:5080;user=phone>',
-    'i: inv-1@127.0.0.1',
-    'CSeq: 314159 INVITE',
-    'm: <sip:alice@127.0.0.1:5060>',
-    'c: application/sdp',
-    'l: 57',
-    '',
-    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nEXTRA',
-  ].join('\r\n'),
-  'folded headers, odd case, 180 with to-tag': [
-    'SIP/2.0 180 Ringing',
-    'VIA: SIP/2.0/UDP 127.0.0.1:5060',
-    '  ;branch=z9hG4bKfold;received=127.0.0.1',
-    'From: <sip:alice@127.0.0.1>',
-    '\t;tag=ff',
-    'to: <sip:bob@127.0.0.1>;tag=tt',
-    'call-ID: fold-1',
-    'cseq: 7 invite',
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n'),
-};
+import { sipJsParse } from '../../../../probes/sip/engine/message.js';
+import { CORPUS } from './corpus.js';
 
 function sipJsFields(text: string): Record<string, unknown> | undefined {
   const m = sipJsParse(text);
@@ -95,6 +52,35 @@ describe('sip engine: envelope scan', () => {
     expect(headerOf(r.envelope, 'content-type')).to.equal('application/sdp');
     expect(splitList('"a, b" <sip:x@h>;p=1, <sip:y@h,>')).to.deep.equal(['"a, b" <sip:x@h>;p=1', '<sip:y@h,>']);
     expect(r.envelope.body).to.have.length(57);
+  });
+
+  it('reads header parameters as the split-based definition does, on fuzzed values', () => {
+    // the definition headerParam's in-place walk must agree with
+    const reference = (value: string, name: string): string | undefined => {
+      const close = value.lastIndexOf('>');
+      const params = close >= 0 ? value.slice(close + 1) : value.slice(value.indexOf(';') >= 0 ? value.indexOf(';') : value.length);
+      for (const part of params.split(';')) {
+        const eq = part.indexOf('=');
+        const key = (eq >= 0 ? part.slice(0, eq) : part).trim().toLowerCase();
+        if (key === name) return eq >= 0 ? part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1') : '';
+      }
+      return undefined;
+    };
+    let seed = 3;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = [';', '=', '<', '>', ' ', '"', 'tag', 'TAG', 'branch', 'x', '1', ';tag=', ';branch='];
+    let found = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const length = Math.floor(rnd() * 10);
+      let value = '';
+      for (let k = 0; k < length; k++) value += alphabet[Math.floor(rnd() * alphabet.length)];
+      for (const name of ['tag', 'branch']) {
+        const expected = reference(value, name);
+        if (expected !== undefined) found++;
+        expect(headerParam(value, name), JSON.stringify([value, name])).to.equal(expected);
+      }
+    }
+    expect(found, 'values with the parameter').to.be.greaterThan(1000);
   });
 
   it('rejects what is not SIP and names a missing Call-ID or CSeq', () => {
