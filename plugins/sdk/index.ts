@@ -12,4 +12,5 @@ export * from './snmp/types.js';
 export * from './poll-requests.js';
 export * from './port-directory.js';
 export * from './log-throttle.js';
+export * from './phased-ticks.js';
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

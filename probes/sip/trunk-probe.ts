@@ -5,9 +5,12 @@
  * - with the first keepalive's result (so that one round, e.g. `vigie probe --once`, is one
  *   burst) emits the trunk's `topology` node (entity `trunk:<name>`, kind `trunk`) and, with
  *   `via`, a `topology` link from it to `node:<via>`;
- * - sends an OPTIONS at once, then every `ctx.intervalMs` on `ctx.scheduler`, through `engine`
- *   (the daemon's shared UDP engine; tests pass a fake), with `timeoutMs` as its deadline; a
- *   keepalive still in flight when the next is due is not doubled;
+ * - sends an OPTIONS at once, then one every `ctx.intervalMs` on the trunk's phase grid
+ *   (`phasedTicks` keyed by `ctx.id`: a fixed phase from a hash of the id, in 100 ms slots, the
+ *   second keepalive more than half an interval after the first), so thousands of trunks are
+ *   spread over the interval and those of one slot share a timer wake-up; on `ctx.scheduler`,
+ *   through `engine` (the daemon's shared UDP engine; tests pass a fake), with `timeoutMs` as its
+ *   deadline; a keepalive still in flight when the next is due is not doubled;
  * - a final reply whose code `aliveCodes` accepts is a success: metrics `sip.options.rtt_ms`,
  *   `sip.options.rtt_avg_ms`, `sip.options.rtt_stddev_ms` (moving window of `rttWindow`); any
  *   other reply, a timeout or a transport error is a failure (no RTT metric);
@@ -23,7 +26,7 @@
  */
 import { EMPTY, Observable, Subject, catchError, concatMap, defer, exhaustMap, finalize, from, map, merge, of, switchMap, take, throwError, timer } from 'rxjs';
 import {
-  defineProbe, isVigieError, linkId, nodeId, trunkId, type Observation, type ProbeContext, type ProbeKind, type RawState, type Severity,
+  defineProbe, isVigieError, linkId, nodeId, phasedTicks, trunkId, type Observation, type ProbeContext, type ProbeKind, type RawState, type Severity,
 } from '../../plugins/sdk/index.js';
 import { parseAliveCodes } from './alive-codes.js';
 import { hostPort } from './engine/message.js';
@@ -127,7 +130,7 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
     // (when shorter), so a dead trunk is confirmed within interval + threshold × (timeout + retry).
     const retry = target.retryIntervalMs !== undefined && target.retryIntervalMs < ctx.intervalMs ? target.retryIntervalMs : undefined;
     const retries = new Subject<void>();
-    const keepalives = merge(timer(0, ctx.intervalMs, scheduler), retries.pipe(switchMap(() => timer(retry ?? 0, scheduler)))).pipe(
+    const keepalives = merge(phasedTicks({ key: ctx.id, intervalMs: ctx.intervalMs, scheduler }), retries.pipe(switchMap(() => timer(retry ?? 0, scheduler)))).pipe(
       exhaustMap(() => keepalive().pipe(
         finalize(() => {
           if (retry !== undefined && health.streak.failures > 0 && health.state !== 'down') retries.next();

@@ -1,11 +1,12 @@
 /**
  * The sip-trunk probe in virtual time with a scripted fake engine: thresholds (Kamailio
- * dispatcher semantics), alive codes, RTT statistics, degraded, topology and events.
+ * dispatcher semantics), alive codes, RTT statistics, degraded, topology and events. Keepalives
+ * are on the trunk's phase grid (`phasedTicks`): `due(k)` is when the k-th is expected.
  */
 import { expect } from 'chai';
 import { Observable, map, mergeMap, throwError, timer } from 'rxjs';
-import { Type, VigieError } from '../../../../plugins/sdk/index.js';
-import { runProbe, VirtualClock } from '../../../../plugins/sdk/testkit/index.js';
+import { Type, VigieError, nextGridPoint, phaseOf } from '../../../../plugins/sdk/index.js';
+import { DEFAULT_START_AT, runProbe, VirtualClock } from '../../../../plugins/sdk/testkit/index.js';
 import type { SipResponse } from '../../../../probes/sip/engine/message.js';
 import type { TransactionResult } from '../../../../probes/sip/engine/transactions.js';
 import { sipTrunkKind, type SipRequester } from '../../../../probes/sip/trunk-probe.js';
@@ -16,6 +17,8 @@ type Step = number | { code: number; rtt?: number } | 'timeout';
 
 class FakeEngine implements SipRequester {
   readonly sent: { host: string; port: number; uri: string; deadlineMs?: number }[] = [];
+  /** When each request was sent (`clock.now()`). */
+  readonly sentAt: number[] = [];
   private readonly script: Step[];
   constructor(private readonly clock: VirtualClock, script: Step[]) {
     this.script = [...script];
@@ -23,6 +26,7 @@ class FakeEngine implements SipRequester {
   request(target: { host: string; port: number }, init: { requestUri: string }, opts?: { deadlineMs?: number }): Observable<TransactionResult> {
     return new Observable<TransactionResult>((sub) => {
       this.sent.push({ ...target, uri: init.requestUri, deadlineMs: opts?.deadlineMs });
+      this.sentAt.push(this.clock.now());
       const step = this.script.shift() ?? 'timeout';
       const answer = step === 'timeout'
         ? timer(opts?.deadlineMs ?? 1000, this.clock).pipe(mergeMap(() => throwError(() => new VigieError('E_SIP_TIMEOUT', 'no final response within the deadline'))))
@@ -37,13 +41,24 @@ class FakeEngine implements SipRequester {
 }
 
 const INTERVAL = 10_000;
+/** The phase of the trunk `start` runs (its context id is `test/carrier-a`). */
+const PHASE = phaseOf('test/carrier-a', INTERVAL);
+
+/**
+ * Virtual ms after the start at which the k-th keepalive is due: the first at once, the second on
+ * the first grid point more than half an interval later, then one per interval.
+ */
+function keepaliveDue(k: number, startAt: number): number {
+  if (k === 0) return 0;
+  return nextGridPoint(startAt + INTERVAL / 2, PHASE, INTERVAL) - startAt + (k - 1) * INTERVAL;
+}
 
 function start(script: Step[], target: Partial<SipTrunkTarget> = {}) {
   const clock = new VirtualClock();
   const engine = new FakeEngine(clock, script);
   const run = runProbe(sipTrunkKind(() => engine), { uri: 'sip:127.0.0.1:15060', ...target } as SipTrunkTarget, { clock, intervalMs: INTERVAL, name: 'carrier-a' });
   const states = () => run.of('state').map((s) => s.state);
-  return { clock, engine, run, states };
+  return { clock, engine, run, states, due: (k: number) => keepaliveDue(k, clock.startAt) };
 }
 
 describe('sip-trunk probe (virtual time, fake engine)', () => {
@@ -60,22 +75,42 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
     run.stop();
   });
 
-  it('sends OPTIONS to the URI host/port with timeoutMs as deadline, every interval', () => {
-    const { run, engine } = start([1, 1, 1], { timeoutMs: 1500 });
-    run.advance(2 * INTERVAL);
+  it('sends OPTIONS to the URI host/port with timeoutMs as deadline, at once then every interval on the trunk\'s phase', () => {
+    const { run, engine, clock, due } = start([1, 1, 1], { timeoutMs: 1500 });
+    run.advance(due(2) - 1);
+    expect(engine.sent).to.have.length(2);
+    run.advance(1);
     expect(engine.sent).to.have.length(3);
     expect(engine.sent[0]).to.deep.equal({ host: '127.0.0.1', port: 15060, uri: 'sip:127.0.0.1:15060', deadlineMs: 1500 });
+    const sent = engine.sentAt.map((t) => t - clock.startAt);
+    expect(sent).to.deep.equal([0, due(1), due(2)]);
+    expect(sent[1], 'second keepalive more than half an interval after the first').to.be.greaterThan(INTERVAL / 2).and.at.most(1.5 * INTERVAL);
+    expect(sent[2] - sent[1]).to.equal(INTERVAL);
+    expect(engine.sentAt.slice(1).map((t) => t % INTERVAL), 'on the phase of the context id').to.deep.equal([PHASE, PHASE]);
+    run.stop();
+  });
+
+  it('phases trunks by their id: from a start off the grid, still on the same grid points', () => {
+    const clock = new VirtualClock(DEFAULT_START_AT + 3_217);
+    const engine = new FakeEngine(clock, [1, 1, 1]);
+    const run = runProbe(sipTrunkKind(() => engine), { uri: 'sip:127.0.0.1:15060' } as SipTrunkTarget, { clock, intervalMs: INTERVAL, name: 'carrier-a' });
+    run.advance(3 * INTERVAL);
+    expect(engine.sentAt.length).to.be.at.least(3);
+    expect(engine.sentAt[0]).to.equal(clock.startAt);
+    expect(engine.sentAt.slice(1).map((t) => t % INTERVAL)).to.deep.equal(engine.sentAt.slice(1).map(() => PHASE));
+    expect(engine.sentAt.slice(1).map((t) => t - clock.startAt)).to.deep.equal(engine.sentAt.slice(1).map((_, i) => keepaliveDue(i + 1, clock.startAt)));
     run.stop();
   });
 
   it('with retryIntervalMs retries a failed keepalive sooner until the trunk is down, then keeps the interval', () => {
-    const { run, engine, states } = start([10, 'timeout', 'timeout', 'timeout', 10], { failureThreshold: 2, timeoutMs: 2000, retryIntervalMs: 1000 });
-    run.advance(INTERVAL + 2000); // t=0 up; t=10 s no answer by 12 s: 1/2
+    const { run, engine, states, due } = start([10, 'timeout', 'timeout', 'timeout', 10], { failureThreshold: 2, timeoutMs: 2000, retryIntervalMs: 1000 });
+    run.advance(due(1) + 2000); // t=0 up; t=due(1) no answer 2 s later: 1/2
     expect(states()).to.deep.equal(['up', 'up']);
-    run.advance(1000 + 2000); // the retry at 13 s times out at 15 s: down, 7 s before the next interval would have said so
+    run.advance(1000 + 2000); // the retry 3 s after due(1) times out 2 s later: down, 5 s before the next interval would have said so
     expect(states()).to.deep.equal(['up', 'up', 'down']);
     expect(engine.sent).to.have.length(3);
-    run.advance(4999); // down: no more retries before the interval (t=20 s)
+    expect(engine.sentAt[2] - engine.sentAt[1]).to.equal(3000);
+    run.advance(due(2) - due(1) - 5000 - 1); // down: no more retries before the interval (due(2))
     expect(engine.sent).to.have.length(3);
     run.advance(1 + 2000);
     expect(engine.sent).to.have.length(4);
@@ -84,10 +119,10 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
 
   it('goes down only after failureThreshold consecutive failures, up after successThreshold', () => {
     // 2 successes → up; fail, fail, success (resets the count); fail ×3 → down; success, success → up
-    const { run, states } = start([10, 10, 'timeout', 'timeout', 10, 'timeout', { code: 503 }, 'timeout', 10, 10], {
+    const { run, states, due } = start([10, 10, 'timeout', 'timeout', 10, 'timeout', { code: 503 }, 'timeout', 10, 10], {
       failureThreshold: 3, successThreshold: 2, timeoutMs: 2000,
     });
-    run.advance(9 * INTERVAL + 5000);
+    run.advance(due(9) + 2000);
     expect(states()).to.deep.equal(['unknown', 'up', 'up', 'up', 'up', 'up', 'up', 'down', 'down', 'up']);
     const events = run.of('event');
     expect(events.map((e) => [e.data?.from, e.data?.to])).to.deep.equal([['unknown', 'up'], ['up', 'down'], ['down', 'up']]);
@@ -102,8 +137,8 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
   });
 
   it('counts a reply as alive only per aliveCodes, and carries the last code in the event', () => {
-    const { run, states } = start([{ code: 404 }, { code: 503 }], { aliveCodes: 'class=2;code=404', failureThreshold: 1 });
-    run.advance(INTERVAL + 100);
+    const { run, states, due } = start([{ code: 404 }, { code: 503 }], { aliveCodes: 'class=2;code=404', failureThreshold: 1 });
+    run.advance(due(1) + 100);
     expect(states()).to.deep.equal(['up', 'down']);
     const down = run.of('event')[1];
     expect(down.data).to.deep.include({ code: 503, to: 'down' });
@@ -113,8 +148,8 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
 
   it('reports RTT, its moving average and std dev over the last rttWindow replies', () => {
     const rtts = [10, 20, 30, 40, 50];
-    const { run } = start(rtts, { rttWindow: 3 });
-    run.advance(4 * INTERVAL + 100);
+    const { run, due } = start(rtts, { rttWindow: 3 });
+    run.advance(due(4) + 100);
     const metric = (n: string) => run.of('metric').filter((m) => m.name === n).map((m) => m.value);
     expect(metric('sip.options.rtt_ms')).to.deep.equal(rtts);
     expect(metric('sip.options.rtt_avg_ms')).to.deep.equal([10, 15, 20, 30, 40]);
@@ -124,8 +159,8 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
   });
 
   it('is degraded while the moving-average RTT exceeds degradedRttMs, up again below it', () => {
-    const { run, states } = start([50, 400, 400, 50, 50, 50, 50], { degradedRttMs: 200, rttWindow: 3 });
-    run.advance(6 * INTERVAL + 1000);
+    const { run, states, due } = start([50, 400, 400, 50, 50, 50, 50], { degradedRttMs: 200, rttWindow: 3 });
+    run.advance(due(6) + 1000);
     // averages: 50, 225, 283, 283, 166, 50, 50
     expect(states()).to.deep.equal(['up', 'degraded', 'degraded', 'degraded', 'up', 'up', 'up']);
     expect(run.of('event').map((e) => e.data?.to)).to.deep.equal(['up', 'degraded', 'up']);
@@ -133,8 +168,9 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
   });
 
   it('does not double a keepalive still in flight, and stops on unsubscribe', () => {
-    const { run, engine } = start(['timeout', 'timeout'], { timeoutMs: 15_000 });
-    run.advance(INTERVAL + 1);
+    // the first keepalive is still in flight when the second is due
+    const { run, engine, due } = start(['timeout', 'timeout'], { timeoutMs: keepaliveDue(1, DEFAULT_START_AT) + 5000 });
+    run.advance(due(1) + 1);
     expect(engine.sent).to.have.length(1);
     run.stop();
     run.advance(10 * INTERVAL);
