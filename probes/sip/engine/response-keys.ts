@@ -29,7 +29,6 @@ export interface ResponseKeys {
 }
 
 const CR = 13;
-const LF = 10;
 const COLON = 58;
 const CSEQ = /^([0-9]{1,10})\s+([A-Za-z]+)$/;
 
