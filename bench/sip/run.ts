@@ -5,10 +5,11 @@
  *
  *   npx tsx bench/sip/run.ts [--quick] [--only scale|raw] [--trunks N] [--interval-ms N]
  *     [--timeout-ms N] [--window-intervals N] [--victims N] [--count N] [--outstanding N,N]
- *     [--repeats N] [--slot-ms N]
+ *     [--repeats N]
  *
  * 1. Scale: `--trunks` (5,000) `sip-trunk` probes every `--interval-ms` (10 s) in one process
- *    (trunks.ts, pinned to CPU 0; Kamailio on CPU 1), starts staggered over one interval, so
+ *    (trunks.ts, pinned to CPU 0; Kamailio on CPU 1), all started at once and spread over the
+ *    interval by the probe itself (per-trunk phases), so
  *    500 OPTIONS/s. After one interval of warm-up, Vigie's CPU (process.cpuUsage) and Kamailio's
  *    (/proc, all its processes) over `--window-intervals` (3) intervals. Then the second Kamailio,
  *    which answers `--victims` trunks per failure threshold (1 and 2), is stopped: time until
@@ -18,8 +19,7 @@
  *    `--count` (50,000) OPTIONS with `--outstanding` (200) in flight against the main Kamailio,
  *    `--repeats` (3) times alternately; medians and the ratio. The bare socket (floor.ts) beside
  *    them, a closed loop without SIP: what Node itself allows.
- * `--slot-ms`: start the trunks in slots of that many ms (trunks of one slot share a timer tick)
- * instead of evenly spread. `--quick`: a smoke run (1,000 trunks every 2 s, i.e. still 500/s;
+ * `--quick`: a smoke run (1,000 trunks every 2 s, i.e. still 500/s;
  * 10,000 OPTIONS, once; about 1 min).
  * Every process it starts is stopped at the end, on an error and on Ctrl-C.
  */
@@ -49,7 +49,6 @@ const { values: args } = parseArgs({
     count: { type: 'string' },
     outstanding: { type: 'string' },
     repeats: { type: 'string' },
-    'slot-ms': { type: 'string' },
   },
 });
 const quick = args.quick;
@@ -63,7 +62,6 @@ const settings = {
   count: num(args.count, 50_000, 10_000),
   outstanding: (args.outstanding ?? '200').split(',').map(Number),
   repeats: num(args.repeats, 3, 1),
-  slotMs: num(args['slot-ms'], 0, 0),
 };
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -83,7 +81,6 @@ async function scaleRun(main: { k: KamailioHandle; pids: () => number[] }, victi
   const { trunks, intervalMs, timeoutMs } = settings;
   const config: TrunksConfig = {
     trunks, port: main.k.port, victimPort: victimK.port, victimsPerThreshold: settings.victims, thresholds: THRESHOLDS(timeoutMs), intervalMs, timeoutMs,
-    slotMs: settings.slotMs,
   };
   const worker: Worker = await startWorker(here('./trunks.ts'), config, CLIENT_CPU);
   try {

@@ -1,11 +1,10 @@
 /**
  * The Vigie side of the scale run of `bench/sip`: N `sip-trunk` probes (`sipTrunkProbe`, the
  * daemon's way: real time on `asyncScheduler`, every trunk on the shared UDP engine of
- * 127.0.0.1) in this one process, which run.ts pins to one core. Neither the probe nor the host
- * spreads the first keepalives of many instances over the interval (each sends at once on
- * subscribe, `timer(0, interval)`), so this worker staggers the subscriptions itself: trunk i
- * starts at i·interval/N, hence an even OPTIONS rate (or, with `slotMs`, at that offset rounded
- * down to a slot: trunks of one slot share a timer tick, fewer event-loop wake-ups).
+ * 127.0.0.1) in this one process, which run.ts pins to one core. All are subscribed at once, as
+ * the daemon does at start: each sends its first keepalive then, and later ones on its own phase
+ * of the interval (the probe's `phasedTicks`: a per-trunk phase in 100 ms slots), so the steady
+ * OPTIONS rate is even without any help from here.
  *
  * Trunks: `sip:t<i>@127.0.0.1:<port>` (the main Kamailio), except a few "victims" spread evenly
  * over the interval, `sip:v<i>@127.0.0.1:<victimPort>` (a second Kamailio, stopped by run.ts to
@@ -34,8 +33,6 @@ export interface TrunksConfig {
   thresholds: { threshold: number; retryIntervalMs?: number }[];
   intervalMs: number;
   timeoutMs: number;
-  /** Start offsets rounded down to a multiple of this (0: evenly spread, one trunk every interval/N ms). */
-  slotMs: number;
 }
 
 export interface TrunksSnapshot {
@@ -123,7 +120,6 @@ function onVictim(v: Victim, o: Observation): void {
 }
 
 const subs: Subscription[] = [];
-const starts: Subscription[] = [];
 for (let i = 0; i < config.trunks; i++) {
   const variant = victimAt.get(i);
   const threshold = variant?.threshold;
@@ -146,9 +142,7 @@ for (let i = 0; i < config.trunks; i++) {
     process.stderr.write(`trunk ${name} failed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   };
-  const offset = (i * config.intervalMs) / config.trunks;
-  const delay = config.slotMs > 0 ? Math.floor(offset / config.slotMs) * config.slotMs : offset;
-  starts.push(asyncScheduler.schedule(() => void subs.push(sipTrunkProbe(target, ctx, engine).subscribe({ next, error })), delay));
+  subs.push(sipTrunkProbe(target, ctx, engine).subscribe({ next, error }));
 }
 
 // OPTIONS sent per whole second, and the event loop's delay, between snapshots.
@@ -209,7 +203,6 @@ serve(
   },
   async () => {
     clearInterval(sampler);
-    for (const s of starts) s.unsubscribe();
     for (const s of subs) s.unsubscribe();
     await closeSharedUdpEngines();
   },

@@ -104,7 +104,20 @@ export function clientTransaction(
   table: TransactionTable,
   opts: ClientTransactionOptions,
 ): Observable<TransactionResult> {
-  return new Observable<TransactionResult>((subscriber) => new NonInviteClient(request, table, opts, subscriber).start());
+  return new Observable<TransactionResult>((subscriber) => startClientTransaction(request, table, opts, subscriber));
+}
+
+/**
+ * What `clientTransaction` does on subscribe, for an engine that already holds the subscriber
+ * (one Observable layer fewer per keepalive): starts the transaction, returns its teardown.
+ */
+export function startClientTransaction(
+  request: OutgoingRequest,
+  table: TransactionTable,
+  opts: ClientTransactionOptions,
+  subscriber: Subscriber<TransactionResult>,
+): () => void {
+  return new NonInviteClient(request, table, opts, subscriber).start();
 }
 
 /**

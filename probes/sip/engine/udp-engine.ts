@@ -17,13 +17,13 @@ import { RetainCounted, SharedEngines } from './shared-engines.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type SchedulerLike, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
 import { DialogTable, type DialogIo, type SipDialog } from './dialog.js';
 import type { InviteProgress, SipInviteInit, SipInviteOptions, SipRequestOptions, SipTarget, SipUdpEngineCounters } from './engine-types.js';
 import { inviteClientTransaction } from './invite-transaction.js';
 import { buildRequest, hostPort, parseResponse, type OutgoingRequest, type SentBy, type SipRequestInit } from './message.js';
-import { DEFAULT_TIMERS, TransactionTable, clientTransaction, transactionKey, type SipTimers, type TransactionResult } from './transactions.js';
+import { DEFAULT_TIMERS, TransactionTable, startClientTransaction, transactionKey, type ClientTransactionOptions, type SipTimers, type TransactionResult } from './transactions.js';
 import { buildResponse, parseRequest, responseDestination } from './uas.js';
 
 export interface SipUdpEngineOptions {
@@ -59,7 +59,9 @@ function transportError(to: SipTarget, err: Error): VigieError {
 export class SipUdpEngine extends RetainCounted {
   readonly counters: SipUdpEngineCounters = { sent: 0, retransmits: 0, received: 0, malformed: 0, requests: 0, unmatched: 0, acks: 0, responses: 0 };
   private readonly table = new TransactionTable();
-  private readonly scheduler: SchedulerLike;
+  /** The scheduler and timers its transactions run on. */
+  readonly scheduler: SchedulerLike;
+  readonly timers?: Partial<SipTimers>;
   private readonly t1Ms: number;
   private readonly dialogs: DialogTable;
   private socket?: Socket;
@@ -69,6 +71,7 @@ export class SipUdpEngine extends RetainCounted {
   constructor(private readonly opts: SipUdpEngineOptions = {}) {
     super();
     this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.timers = opts.timers;
     this.t1Ms = opts.timers?.t1Ms ?? DEFAULT_TIMERS.t1Ms;
     this.dialogs = new DialogTable(this.scheduler, 64 * this.t1Ms);
   }
@@ -95,11 +98,12 @@ export class SipUdpEngine extends RetainCounted {
   }
 
   request(target: SipTarget, init: SipRequestInit, reqOpts: SipRequestOptions = {}): Observable<TransactionResult> {
-    return this.withSocket((socket) => this.transact(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, this.sentBy(socket)), reqOpts));
+    return this.withSocket<TransactionResult>((socket, subscriber) =>
+      this.startTransaction(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, this.sentBy(socket)), reqOpts, subscriber));
   }
 
   invite(target: SipTarget, init: SipInviteInit, opts: SipInviteOptions = {}): Observable<InviteProgress> {
-    return this.withSocket((socket) => this.runInvite(socket, target, init, opts));
+    return this.withSocket<InviteProgress>((socket, subscriber) => this.runInvite(socket, target, init, opts).subscribe(subscriber));
   }
 
   /** Ends live transactions with E_SIP_TRANSPORT, forgets dialogs and closes the socket. Idempotent. */
@@ -119,18 +123,21 @@ export class SipUdpEngine extends RetainCounted {
     });
   }
 
-  /** Binds (once), then runs `run` with the socket; a throw from `run` (a programming error) is the observable's error. */
-  private withSocket<T>(run: (socket: Socket) => Observable<T>): Observable<T> {
+  /**
+   * Binds (once), then starts `start` with the socket and the subscriber; a throw from `start` (a
+   * programming error) is the observable's error. Once bound (every request but the first) it
+   * starts at once: no promise turn, no inner observable.
+   */
+  private withSocket<T>(start: (socket: Socket, subscriber: Subscriber<T>) => TeardownLogic): Observable<T> {
     return new Observable<T>((subscriber) => {
-      // Bound already (every request but the first): no promise turn.
-      if (this.socket && !this.closed) return run(this.socket).subscribe(subscriber);
-      let inner: Subscription | undefined;
+      if (this.socket && !this.closed) return start(this.socket, subscriber);
+      let teardown: TeardownLogic;
       let cancelled = false;
       this.bind().then(
         (socket) => {
           if (cancelled) return;
           try {
-            inner = run(socket).subscribe(subscriber);
+            teardown = start(socket, subscriber);
           } catch (e) {
             subscriber.error(e);
           }
@@ -139,7 +146,8 @@ export class SipUdpEngine extends RetainCounted {
       );
       return () => {
         cancelled = true;
-        inner?.unsubscribe();
+        if (typeof teardown === 'function') teardown();
+        else teardown?.unsubscribe();
       };
     });
   }
@@ -155,7 +163,7 @@ export class SipUdpEngine extends RetainCounted {
     return this.sentByCache;
   }
 
-  private sendText(socket: Socket, to: SipTarget, text: string, onError?: (err: Error) => void): void {
+  sendText(socket: Socket, to: SipTarget, text: string, onError?: (err: Error) => void): void {
     try {
       socket.send(text, to.port, to.host, (err) => {
         if (err) onError?.(err);
@@ -166,17 +174,21 @@ export class SipUdpEngine extends RetainCounted {
     }
   }
 
-  /** One non-INVITE client transaction over the socket (counted in sent/retransmits). */
+  /** One non-INVITE client transaction over the socket (counted in sent/retransmits), as an observable. */
   private transact(socket: Socket, target: SipTarget, request: OutgoingRequest, reqOpts: SipRequestOptions): Observable<TransactionResult> {
-    const key = transactionKey(request.branch, request.callId, request.method);
-    let first = true;
-    const send = (text: string): void => {
-      if (first) this.counters.sent++;
-      else this.counters.retransmits++;
-      first = false;
-      this.sendText(socket, target, text, (err) => this.table.fail(key, transportError(target, err)));
-    };
-    return clientTransaction(request, this.table, { send, timers: this.opts.timers, scheduler: this.scheduler, deadlineMs: reqOpts.deadlineMs });
+    return new Observable<TransactionResult>((subscriber) => this.startTransaction(socket, target, request, reqOpts, subscriber));
+  }
+
+  /** Starts one non-INVITE client transaction for `subscriber`; returns its teardown. */
+  private startTransaction(socket: Socket, target: SipTarget, request: OutgoingRequest, reqOpts: SipRequestOptions, subscriber: Subscriber<TransactionResult>): () => void {
+    return startClientTransaction(request, this.table, new UdpTransactionIo(this, socket, target, request, reqOpts.deadlineMs), subscriber);
+  }
+
+  /** Sends a transaction's request (counted in sent, or retransmits after the first); a send error fails it. */
+  sendForTransaction(io: UdpTransactionIo, text: string): void {
+    if (io.sends++ === 0) this.counters.sent++;
+    else this.counters.retransmits++;
+    this.sendText(io.socket, io.target, text, (err) => this.table.fail(io.key, transportError(io.target, err)));
   }
 
   private runInvite(socket: Socket, target: SipTarget, init: SipInviteInit, opts: SipInviteOptions): Observable<InviteProgress> {
@@ -350,6 +362,33 @@ function literalFirstLookup(host: string, options: LookupOneOptions, callback: (
   const literal = isIP(host);
   if (literal !== 0) callback(null, host, literal);
   else lookup(host, options, callback);
+}
+
+/**
+ * The options of one non-INVITE transaction over the engine's socket. A class, not an object of
+ * closures: one is made per keepalive, and the transaction calls `send` as its method.
+ */
+class UdpTransactionIo implements ClientTransactionOptions {
+  sends = 0;
+  readonly key: string;
+  readonly timers?: Partial<SipTimers>;
+  readonly scheduler: SchedulerLike;
+
+  constructor(
+    private readonly engine: SipUdpEngine,
+    readonly socket: Socket,
+    readonly target: SipTarget,
+    request: OutgoingRequest,
+    readonly deadlineMs: number | undefined,
+  ) {
+    this.key = transactionKey(request.branch, request.callId, request.method);
+    this.timers = engine.timers;
+    this.scheduler = engine.scheduler;
+  }
+
+  send(text: string): void {
+    this.engine.sendForTransaction(this, text);
+  }
 }
 
 /** Receive buffer asked for the engine's socket (as the trap receiver does). */
