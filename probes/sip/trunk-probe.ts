@@ -10,7 +10,9 @@
  *   second keepalive more than half an interval after the first), so thousands of trunks are
  *   spread over the interval and those of one slot share a timer wake-up; on `ctx.scheduler`,
  *   through `engine` (the daemon's shared UDP engine; tests pass a fake), with `timeoutMs` as its
- *   deadline; a keepalive still in flight when the next is due is not doubled;
+ *   deadline; a keepalive still in flight when the next is due is not doubled; after a failed
+ *   keepalive, while the trunk is not down, another after `retryIntervalMs` (default `timeoutMs`;
+ *   none when it is not shorter than the interval);
  * - a final reply whose code `aliveCodes` accepts is a success: metrics `sip.options.rtt_ms`,
  *   `sip.options.rtt_avg_ms`, `sip.options.rtt_stddev_ms` (moving window of `rttWindow`); any
  *   other reply, a timeout or a transport error is a failure (no RTT metric);
@@ -127,8 +129,10 @@ export function sipTrunkProbe(target: SipTrunkTarget, ctx: ProbeContext<SipTrunk
       );
 
     // Every interval; after a failure, while the trunk is not down yet, again after retryIntervalMs
-    // (when shorter), so a dead trunk is confirmed within interval + threshold × (timeout + retry).
-    const retry = target.retryIntervalMs !== undefined && target.retryIntervalMs < ctx.intervalMs ? target.retryIntervalMs : undefined;
+    // (default: the timeout; none when not shorter than the interval), so a dead trunk is confirmed
+    // within interval + (threshold − 1) × (timeout + retry) + timeout, not threshold intervals.
+    const retryMs = target.retryIntervalMs ?? target.timeoutMs;
+    const retry = retryMs < ctx.intervalMs ? retryMs : undefined;
     const retries = new Subject<void>();
     const keepalives = merge(phasedTicks({ key: ctx.id, intervalMs: ctx.intervalMs, scheduler }), retries.pipe(switchMap(() => timer(retry ?? 0, scheduler)))).pipe(
       exhaustMap(() => keepalive().pipe(

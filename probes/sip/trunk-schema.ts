@@ -29,7 +29,7 @@ export const SipTrunkTargetSchema = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, description: 'Trunk name (entity trunk:<name>); default the instance name' })),
     timeoutMs: Type.Integer({ minimum: 50, default: 2000, description: 'Deadline of one OPTIONS (retransmitted per Timer E meanwhile)' }),
     failureThreshold: Type.Integer({ minimum: 1, default: 3, description: 'Consecutive failures before down (Kamailio ds_probing_threshold)' }),
-    retryIntervalMs: Type.Optional(Type.Integer({ minimum: 100, description: 'After a failed keepalive, while not yet down, try again this soon instead of waiting the interval (faster detection; like Uptime Kuma\'s retry interval)' })),
+    retryIntervalMs: Type.Optional(Type.Integer({ minimum: 100, description: 'After a failed keepalive, while not yet down, try again this soon instead of waiting the interval (faster detection; Nagios\'s retry_interval, Uptime Kuma\'s retry interval). Default: timeoutMs. The interval or more: no early retry (Kamailio\'s dispatcher probes only every interval)' })),
     successThreshold: Type.Integer({ minimum: 1, default: 1, description: 'Consecutive successes before up (Kamailio ds_inactive_threshold)' }),
     aliveCodes: Type.String({ pattern: ALIVE_CODES_PATTERN, default: 'class=2', description: 'Replies that count as alive, e.g. class=2;code=404;code=501 (Kamailio ds_ping_reply_codes)' }),
     degradedRttMs: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Up but degraded when the moving-average RTT exceeds this' })),

@@ -117,10 +117,23 @@ describe('sip-trunk probe (virtual time, fake engine)', () => {
     run.stop();
   });
 
+  it('by default retries a failed keepalive one timeout after it failed, and never when that is not sooner than the interval', () => {
+    const { run, engine, states, due } = start([10, 'timeout', 'timeout', 'timeout', 10], { failureThreshold: 3, timeoutMs: 2000 });
+    run.advance(due(1) + 2000 + 2000 + 2000 + 2000 + 2000); // fails at due(1)+2 s, retried at +4 s, fails at +6 s, retried at +8 s, fails at +10 s
+    expect(engine.sentAt.slice(1).map((t) => t - engine.sentAt[1])).to.deep.equal([0, 4000, 8000]);
+    expect(states()).to.deep.equal(['up', 'up', 'up', 'down']);
+    run.stop();
+
+    const slow = start([10, 'timeout', 'timeout', 'timeout'], { failureThreshold: 3, timeoutMs: 2000, retryIntervalMs: INTERVAL });
+    slow.run.advance(slow.due(1) + INTERVAL - 1);
+    expect(slow.engine.sent, 'no retry before the next interval').to.have.length(2);
+    slow.run.stop();
+  });
+
   it('goes down only after failureThreshold consecutive failures, up after successThreshold', () => {
     // 2 successes → up; fail, fail, success (resets the count); fail ×3 → down; success, success → up
     const { run, states, due } = start([10, 10, 'timeout', 'timeout', 10, 'timeout', { code: 503 }, 'timeout', 10, 10], {
-      failureThreshold: 3, successThreshold: 2, timeoutMs: 2000,
+      failureThreshold: 3, successThreshold: 2, timeoutMs: 2000, retryIntervalMs: INTERVAL, // no early retry: Kamailio's interval-only probing
     });
     run.advance(due(9) + 2000);
     expect(states()).to.deep.equal(['unknown', 'up', 'up', 'up', 'up', 'up', 'up', 'down', 'down', 'up']);
