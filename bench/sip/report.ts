@@ -108,13 +108,21 @@ export function scaleSection(r: ScaleResult): string {
 
 export function detectionSection(r: ScaleResult): string {
   const interval = r.intervalMs;
-  const label = (v: { threshold: number; retryIntervalMs?: number }): string =>
-    v.retryIntervalMs === undefined ? String(v.threshold) : `${v.threshold}, retryIntervalMs ${fmt(v.retryIntervalMs)}`;
-  const groups = [...new Map(r.victims.map((v) => [label(v), v])).values()].sort((x, y) => x.threshold - y.threshold || (x.retryIntervalMs ?? 0) - (y.retryIntervalMs ?? 0));
+  // the probe's default retry is one timeout after a failure; none when not sooner than the interval
+  const retryOf = (v: { retryIntervalMs?: number }): number | undefined => {
+    const retry = v.retryIntervalMs ?? r.timeoutMs;
+    return retry < interval ? retry : undefined;
+  };
+  const label = (v: { threshold: number; retryIntervalMs?: number }): string => {
+    if (v.threshold === 1) return '1';
+    if (v.retryIntervalMs === undefined) return `${v.threshold}, default retry (${fmt(r.timeoutMs)} ms)`;
+    return `${v.threshold}, retryIntervalMs ${fmt(v.retryIntervalMs)}${retryOf(v) === undefined ? ' (interval only, as Kamailio)' : ''}`;
+  };
+  const groups = [...new Map(r.victims.map((v) => [label(v), v])).values()].sort((x, y) => x.threshold - y.threshold || (retryOf(y) ?? Infinity) - (retryOf(x) ?? Infinity));
   const lines: string[] = [];
   const rows = groups.map((g) => {
     const t = g.threshold;
-    const retry = g.retryIntervalMs;
+    const retry = retryOf(g);
     const group = r.victims.filter((v) => label(v) === label(g));
     const ms = group.filter((v) => v.downAt !== undefined).map((v) => v.downAt! - r.stopAt);
     const missed = group.length - ms.length;

@@ -34,8 +34,14 @@ import type { TrunksConfig, TrunksSnapshot, VictimState } from './trunks.js';
 
 const CLIENT_CPU = 0;
 const RESPONDER_CPU = 1;
-/** Victim groups: failureThreshold 1 and 2 (Kamailio semantics), and 2 with a retry after a failure. */
-const THRESHOLDS = (timeoutMs: number): { threshold: number; retryIntervalMs?: number }[] => [{ threshold: 1 }, { threshold: 2 }, { threshold: 2, retryIntervalMs: timeoutMs }];
+/**
+ * Victim groups: failureThreshold 1; 2 probed only every interval (Kamailio's semantics: a retry
+ * interval as long as the interval); 2 and 3 (the default) with the default retry (one timeout
+ * after a failure).
+ */
+const THRESHOLDS = (intervalMs: number): { threshold: number; retryIntervalMs?: number }[] => [
+  { threshold: 1 }, { threshold: 2, retryIntervalMs: intervalMs }, { threshold: 2 }, { threshold: 3 },
+];
 
 const { values: args } = parseArgs({
   options: {
@@ -80,11 +86,11 @@ async function responder(): Promise<{ k: KamailioHandle; pids: () => number[] }>
 async function scaleRun(main: { k: KamailioHandle; pids: () => number[] }, victimK: KamailioHandle): Promise<ScaleResult> {
   const { trunks, intervalMs, timeoutMs } = settings;
   const config: TrunksConfig = {
-    trunks, port: main.k.port, victimPort: victimK.port, victimsPerThreshold: settings.victims, thresholds: THRESHOLDS(timeoutMs), intervalMs, timeoutMs,
+    trunks, port: main.k.port, victimPort: victimK.port, victimsPerThreshold: settings.victims, thresholds: THRESHOLDS(intervalMs), intervalMs, timeoutMs,
   };
   const worker: Worker = await startWorker(here('./trunks.ts'), config, CLIENT_CPU);
   try {
-    progress(`scale: ${trunks} trunks starting over ${intervalMs / 1000} s, then ${intervalMs / 1000} s of warm-up`);
+    progress(`scale: ${trunks} trunks started, two intervals (${(2 * intervalMs) / 1000} s) of warm-up`);
     await sleep(2 * intervalMs);
     const kPids = main.pids();
     const k0 = cpuUsOf(kPids);
@@ -104,7 +110,7 @@ async function scaleRun(main: { k: KamailioHandle; pids: () => number[] }, victi
     await victimK.stop();
     const stopTookMs = Date.now() - stopAt;
     progress('scale: victims\' Kamailio stopped, waiting for their trunks to go down');
-    const deadline = stopAt + (Math.max(...THRESHOLDS(timeoutMs).map((t) => t.threshold)) + 2) * intervalMs + timeoutMs;
+    const deadline = stopAt + (Math.max(...THRESHOLDS(intervalMs).map((t) => t.threshold)) + 2) * intervalMs + timeoutMs;
     let victims = before;
     while (Date.now() < deadline) {
       await sleep(250);
