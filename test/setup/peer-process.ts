@@ -3,7 +3,9 @@
  * waits until the peer answers, a stop (SIGTERM, then SIGKILL after a grace period) that can be
  * followed by a start again (tests stop a peer to see what the daemon makes of it), and an exit
  * hook that kills every peer still running and removes the temp folders, so a test run leaves
- * nothing behind even when it is interrupted.
+ * nothing behind even when it is interrupted. Peers run in a process group of their own, and a
+ * kill reaches the whole group: Kamailio's worker processes die with it even when its main
+ * process gets no chance to stop them (SIGKILL on Ctrl-C).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,16 +16,26 @@ const running = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 
+/** Signals a peer's whole process group (it was spawned detached), else the process alone. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) return void process.kill(-child.pid, signal);
+  } catch {
+    // no such group (not spawned detached, or already gone)
+  }
+  child.kill(signal);
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const child of running) killGroup(child, 'SIGKILL');
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      for (const child of running) child.kill('SIGKILL');
+      for (const child of running) killGroup(child, 'SIGKILL');
       process.kill(process.pid, sig);
     });
   }
@@ -74,7 +86,7 @@ export function peerProcess(spec: PeerSpec): PeerProcess {
       return;
     }
     await new Promise<void>((resolve) => {
-      const force = setTimeout(() => c.kill('SIGKILL'), spec.killGraceMs);
+      const force = setTimeout(() => killGroup(c, 'SIGKILL'), spec.killGraceMs);
       c.once('exit', () => {
         clearTimeout(force);
         running.delete(c);
@@ -87,7 +99,8 @@ export function peerProcess(spec: PeerSpec): PeerProcess {
   const start = async (): Promise<void> => {
     if (child) throw new Error(`${spec.what} is already running`);
     output = '';
-    const c = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: a process group of its own, so that killGroup reaches its children too
+    const c = spawn(spec.command, spec.args, { env: spec.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = c;
     running.add(c);
     const keep = (b: Buffer): void => {
