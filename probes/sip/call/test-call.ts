@@ -15,12 +15,12 @@
  * Only a programming error (not a VigieError) ends it through `subscriber.error`. Unsubscribing
  * mid-call hangs up (BYE, or CANCEL while ringing) and closes the RTP socket.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { Observable, catchError, concatMap, defaultIfEmpty, defer, filter, finalize, map, of, switchMap, take, tap, throwError, type SchedulerLike } from 'rxjs';
+import { Observable, catchError, concatMap, defaultIfEmpty, defer, filter, finalize, from, map, of, switchMap, take, tap, throwError, type SchedulerLike } from 'rxjs';
 import { isVigieError, type VigieError } from '../../../plugins/sdk/index.js';
 import type { CallReport } from '../call-report.js';
 import { hostPort, randomToken } from '../engine/message.js';
+import { advertised, connectProbe, isWildcard } from '../engine/route-source.js';
 import type { InviteProgress, SipDialog, SipInviteInit, SipInviteOptions, SipTarget } from '../engine/udp-engine.js';
 import { scoreCall } from '../quality/e-model.js';
 import type { CodecTable } from '../quality/codecs.js';
@@ -196,26 +196,11 @@ export function runTestCall(p: TestCallParams, deps: TestCallDeps): Observable<T
  */
 function mediaAddressFor(ep: RtpEchoEndpoint, p: TestCallParams): Observable<string> {
   if (p.mediaAddress) return of(p.mediaAddress);
-  if (ep.address !== '0.0.0.0' && ep.address !== '::') return of(ep.address);
+  if (!isWildcard(ep.address)) return of(ep.address);
   const v6 = isIP(p.destination.host) === 6 || ep.address === '::';
-  return new Observable<string>((subscriber) => {
-    const s = createSocket(v6 ? 'udp6' : 'udp4');
-    const done = (address: string): void => {
-      closeQuietly(s);
-      subscriber.next(address);
-      subscriber.complete();
-    };
-    s.once('error', () => done(v6 ? '::1' : '127.0.0.1'));
-    // connect() on UDP sends nothing: it only asks the kernel which source address the route uses.
-    s.connect(p.destination.port, p.destination.host, () => done(s.address().address));
-    return () => closeQuietly(s);
-  });
-}
-
-function closeQuietly(s: Socket): void {
-  try {
-    s.close();
-  } catch {
-    // already closed
-  }
+  // no route (or no answer): loopback, as the engine advertises in that case
+  return from(connectProbe(p.destination.host, p.destination.port, v6 ? 'udp6' : 'udp4')).pipe(
+    map((address) => (isWildcard(address) ? advertised(ep.address) : address)),
+    catchError(() => of(advertised(ep.address))),
+  );
 }

@@ -12,6 +12,10 @@
  * arrive in a dialog are answered (./uas.ts): a BYE gets 200 OK and ends the call, anything else
  * 405 (481 once the dialog is over, or with the wrong tags). Requests outside every dialog are
  * counted and dropped: the engine answers no stranger, so it cannot be used as a reflector.
+ *
+ * Bound to a wildcard (`0.0.0.0`/`::`), it writes in Via and Contact the address the kernel routes
+ * from towards each target host (./route-source.ts: looked up once per host, then cached; a
+ * dialog's in-dialog requests keep the INVITE's), so a registrar or a far end can reach it.
  */
 import { RetainCounted, SharedEngines } from './shared-engines.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
@@ -23,6 +27,7 @@ import { DialogTable, type DialogIo, type SipDialog } from './dialog.js';
 import type { InviteProgress, SipInviteInit, SipInviteOptions, SipRequestOptions, SipTarget, SipUdpEngineCounters } from './engine-types.js';
 import { inviteClientTransaction } from './invite-transaction.js';
 import { buildRequest, hostPort, parseResponse, type OutgoingRequest, type SentBy, type SipRequestInit } from './message.js';
+import { advertised, isWildcard, RouteSourceCache, startWhen, type RouteProbe } from './route-source.js';
 import { DEFAULT_TIMERS, TransactionTable, startClientTransaction, transactionKey, type ClientTransactionOptions, type SipTimers, type TransactionResult } from './transactions.js';
 import { buildResponse, parseRequest, responseDestination } from './uas.js';
 
@@ -31,8 +36,10 @@ export interface SipUdpEngineOptions {
   localAddress?: string;
   /** Port (default 0: any free one). */
   localPort?: number;
-  /** Host written in Via/Contact (default the bound address, `127.0.0.1`/`::1` for a wildcard bind). */
+  /** Host written in Via/Contact (default the bound address; for a wildcard bind, the source address routed towards the target, else `127.0.0.1`/`::1`). */
   advertisedHost?: string;
+  /** How a wildcard-bound engine finds that source address (tests; default a connected UDP socket). */
+  routeProbe?: RouteProbe;
   timers?: Partial<SipTimers>;
   scheduler?: SchedulerLike;
   userAgent?: string;
@@ -98,12 +105,19 @@ export class SipUdpEngine extends RetainCounted {
   }
 
   request(target: SipTarget, init: SipRequestInit, reqOpts: SipRequestOptions = {}): Observable<TransactionResult> {
-    return this.withSocket<TransactionResult>((socket, subscriber) =>
-      this.startTransaction(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, this.sentBy(socket)), reqOpts, subscriber));
+    return this.withSocket<TransactionResult>((socket, subscriber) => {
+      const sentBy = this.sentBy(socket, target);
+      if (sentBy) return this.startTransaction(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, sentBy), reqOpts, subscriber);
+      return this.afterRoute(target, subscriber, (s) => this.startTransaction(socket, target, buildRequest({ userAgent: this.opts.userAgent, ...init }, s), reqOpts, subscriber));
+    });
   }
 
   invite(target: SipTarget, init: SipInviteInit, opts: SipInviteOptions = {}): Observable<InviteProgress> {
-    return this.withSocket<InviteProgress>((socket, subscriber) => this.runInvite(socket, target, init, opts).subscribe(subscriber));
+    return this.withSocket<InviteProgress>((socket, subscriber) => {
+      const sentBy = this.sentBy(socket, target);
+      if (sentBy) return this.runInvite(socket, target, init, opts, sentBy).subscribe(subscriber);
+      return this.afterRoute(target, subscriber, (s) => this.runInvite(socket, target, init, opts, s).subscribe(subscriber));
+    });
   }
 
   /** Ends live transactions with E_SIP_TRANSPORT, forgets dialogs and closes the socket. Idempotent. */
@@ -131,36 +145,35 @@ export class SipUdpEngine extends RetainCounted {
   private withSocket<T>(start: (socket: Socket, subscriber: Subscriber<T>) => TeardownLogic): Observable<T> {
     return new Observable<T>((subscriber) => {
       if (this.socket && !this.closed) return start(this.socket, subscriber);
-      let teardown: TeardownLogic;
-      let cancelled = false;
-      this.bind().then(
-        (socket) => {
-          if (cancelled) return;
-          try {
-            teardown = start(socket, subscriber);
-          } catch (e) {
-            subscriber.error(e);
-          }
-        },
-        (err: unknown) => subscriber.error(err),
-      );
-      return () => {
-        cancelled = true;
-        if (typeof teardown === 'function') teardown();
-        else teardown?.unsubscribe();
-      };
+      return startWhen(this.bind(), subscriber, (socket) => start(socket, subscriber));
     });
   }
 
-  /** Where requests say they come from; read once after bind (`socket.address()` is a syscall). */
+  /** Where requests say they come from when that is one host for all (read once after bind: `socket.address()` is a syscall). */
   private sentByCache?: SentBy;
+  /** Else (wildcard bind, no advertisedHost): per target host, the routed source address. */
+  private routes?: RouteSourceCache<SentBy>;
 
-  private sentBy(socket: Socket): SentBy {
-    if (!this.sentByCache) {
-      const local = socket.address();
-      this.sentByCache = { host: this.opts.advertisedHost ?? advertised(local.address), port: local.port };
+  /** Where a request to `target` says it comes from; undefined when its route must be looked up first ({@link afterRoute}). */
+  private sentBy(socket: Socket, target: SipTarget): SentBy | undefined {
+    if (this.sentByCache) return this.sentByCache;
+    if (this.routes) return this.routes.get(target.host);
+    const local = socket.address();
+    if (this.opts.advertisedHost === undefined && isWildcard(local.address)) {
+      this.routes = new RouteSourceCache<SentBy>({
+        make: (source) => ({ host: source ?? advertised(local.address), port: local.port }),
+        type: local.address === '::' ? 'udp6' : 'udp4', scheduler: this.scheduler, probe: this.opts.routeProbe,
+      });
+      return this.routes.get(target.host);
     }
+    this.sentByCache = { host: this.opts.advertisedHost ?? local.address, port: local.port };
     return this.sentByCache;
+  }
+
+  /** The slow path of a first request to a host (or after its entry expired): look its route up, then `start`. */
+  private afterRoute<T>(target: SipTarget, subscriber: Subscriber<T>, start: (sentBy: SentBy) => TeardownLogic): TeardownLogic {
+    return startWhen(this.routes!.resolve(target.host, target.port), subscriber, (sentBy) =>
+      this.closed ? subscriber.error(new VigieError('E_SIP_TRANSPORT', 'the SIP engine is closed')) : start(sentBy));
   }
 
   sendText(socket: Socket, to: SipTarget, text: string, onError?: (err: Error) => void): void {
@@ -191,9 +204,8 @@ export class SipUdpEngine extends RetainCounted {
     this.sendText(io.socket, io.target, text, (err) => this.table.fail(io.key, transportError(io.target, err)));
   }
 
-  private runInvite(socket: Socket, target: SipTarget, init: SipInviteInit, opts: SipInviteOptions): Observable<InviteProgress> {
+  private runInvite(socket: Socket, target: SipTarget, init: SipInviteInit, opts: SipInviteOptions, sentBy: SentBy): Observable<InviteProgress> {
     return new Observable<InviteProgress>((subscriber) => {
-      const sentBy = this.sentBy(socket);
       const fromUri = init.fromUri ?? `sip:vigie@${hostPort(sentBy.host)}`;
       const toUri = init.toUri ?? init.requestUri;
       const invite = buildRequest({ ...init, method: 'INVITE', fromUri, toUri, userAgent: this.opts.userAgent }, sentBy);
@@ -292,7 +304,7 @@ export class SipUdpEngine extends RetainCounted {
     });
   }
 
-  /** How the dialogs of this socket send (ACKs counted). */
+  /** How the dialogs of this socket send (ACKs counted); their requests say they come from the INVITE's `sentBy`. */
   private dialogIo(socket: Socket, sentBy: SentBy): DialogIo {
     return {
       sentBy,
@@ -393,12 +405,6 @@ class UdpTransactionIo implements ClientTransactionOptions {
 
 /** Receive buffer asked for the engine's socket (as the trap receiver does). */
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
-
-function advertised(address: string): string {
-  if (address === '0.0.0.0') return '127.0.0.1';
-  if (address === '::') return '::1';
-  return address;
-}
 
 /** One engine per local address, shared by every probe that uses it (see ./shared-engines.ts). */
 const shared = new SharedEngines<SipUdpEngine>();

@@ -13,76 +13,30 @@
  * (a false failure about once in 16 000 runs). The MOS must be exactly `scoreCall` of the measured
  * loss and RTT/2, and lower than that of the same call without loss.
  *
- * Needs root (network namespaces) and `ip`; fails in CI when they are missing, skips loudly
- * elsewhere. The namespace is deleted after the test, on failure too, and at process exit.
+ * Needs root (network namespaces) and `ip` (test/setup/scratch-netns.ts); fails in CI when they
+ * are missing, skips loudly elsewhere. The namespace is deleted after the test, on failure too,
+ * and at process exit.
  */
 import { expect } from 'chai';
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scoreCall } from '../../../../probes/sip/quality/e-model.js';
-import { trackChild } from '../../../setup/peer-process.js';
+import { scratchNetnsOrSkip, unavailableHere, type ScratchNetns } from '../../../setup/scratch-netns.js';
 import { sippOrSkip } from '../../../setup/sipp.js';
 
 const LOSS_PCT = 15;
 const CHILD = fileURLToPath(new URL('./netns-call-child.ts', import.meta.url));
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-
-function run(cmd: string, args: string[], input?: string): void {
-  execFileSync(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], input, timeout: 10_000 });
-}
-
-function unavailable(ctx: Mocha.Context, why: string): void {
-  if (process.env.CI) throw new Error(`the netns loss test is needed in CI: ${why}`);
-  console.warn(`SKIPPED (netns loss test): ${why}`);
-  ctx.skip();
-}
+const WHAT = 'the netns loss test';
 
 describe('sip test call: loss injected in a network namespace (nftables, else tc netem)', function () {
   this.timeout(90_000);
-  const ns = `vigie-tc-${randomBytes(3).toString('hex')}`;
-  let created = false;
+  let ns: ScratchNetns | undefined;
   let method = '';
-
-  const removeNamespace = (): void => {
-    if (!created) return;
-    try {
-      // Anything of ours still running inside (a child that hung) goes first.
-      const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 5000 }).split(/\s+/).filter(Boolean);
-      for (const pid of pids) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    } catch {
-      // no such namespace any more
-    }
-    try {
-      run('ip', ['netns', 'del', ns]);
-    } catch {
-      // already deleted
-    }
-    created = false;
-  };
-  process.once('exit', removeNamespace);
 
   before(function () {
     sippOrSkip(this);
-    if (process.getuid?.() !== 0) return unavailable(this, 'network namespaces need root');
-    if (!existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip') && !existsSync('/usr/bin/ip')) return unavailable(this, 'iproute2 (ip) is not installed');
+    ns = scratchNetnsOrSkip(this, WHAT);
     try {
-      run('ip', ['netns', 'add', ns]);
-      created = true;
-      run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
-    } catch (e) {
-      removeNamespace();
-      return unavailable(this, `cannot create a network namespace: ${(e as Error).message}`);
-    }
-    try {
-      run('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], [
+      ns.exec('nft', ['-f', '-'], [
         'table inet vigie_loss {',
         // On input, not output: a packet dropped on output fails the sender's sendto() with EPERM,
         // which is not what loss on a network looks like (netem drops silently).
@@ -99,36 +53,20 @@ describe('sip test call: loss injected in a network namespace (nftables, else tc
     } catch (nftError) {
       try {
         // Fallback without nftables: netem drops signalling as well (rarely, a call without answer).
-        run('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', `${LOSS_PCT}%`]);
+        ns.exec('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'loss', `${LOSS_PCT}%`]);
         method = `tc netem loss ${LOSS_PCT}%`;
       } catch {
-        removeNamespace();
-        return unavailable(this, `nftables failed (${(nftError as Error).message.split('\n')[0]}) and this kernel has no sch_netem; install nftables (apt-get install nftables)`);
+        ns.remove();
+        unavailableHere(this, WHAT, `nftables failed (${(nftError as Error).message.split('\n')[0]}) and this kernel has no sch_netem; install nftables (apt-get install nftables)`);
       }
     }
   });
 
-  after(removeNamespace);
+  after(() => ns?.remove());
 
   it(`measures loss ≈ 1 − (1 − ${LOSS_PCT} %)² within 4σ of its packet count, and MOS exactly as scoreCall predicts`, async () => {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', CHILD, JSON.stringify({ durationS: 3, timeoutMs: 5000 })], {
-        cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      trackChild(child);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(stdout);
-        else reject(new Error(`the test call in ${ns} (${method}) exited ${code}:\n${stderr}`));
-      });
-    });
-    const { data } = JSON.parse(out.trim().split('\n').at(-1)!) as { data: { outcome: string; media: { sent: number; lost: number; lossPct: number }; quality: { mos: number; r: number; lossPct: number; rttMs: number } } };
+    const { data } = await ns!.runChild<{ data: { outcome: string; media: { sent: number; lost: number; lossPct: number }; quality: { mos: number; r: number; lossPct: number; rttMs: number } } }>(
+      CHILD, { durationS: 3, timeoutMs: 5000 });
     expect(data.outcome, `with ${method}`).to.equal('answered');
     const n = data.media.sent;
     expect(n).to.be.within(140, 151);
