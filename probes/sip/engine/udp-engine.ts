@@ -19,7 +19,6 @@
  */
 import { RetainCounted, SharedEngines } from './shared-engines.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Observable, asyncScheduler, type SchedulerLike, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { VigieError } from '../../../plugins/sdk/index.js';
@@ -28,7 +27,8 @@ import type { InviteProgress, SipInviteInit, SipInviteOptions, SipRequestOptions
 import { inviteClientTransaction } from './invite-transaction.js';
 import { buildRequest, hostPort, parseResponse, type OutgoingRequest, type SentBy, type SipRequestInit } from './message.js';
 import { advertised, isWildcard, RouteSourceCache, startWhen, type RouteProbe } from './route-source.js';
-import { DEFAULT_TIMERS, TransactionTable, startClientTransaction, transactionKey, type ClientTransactionOptions, type SipTimers, type TransactionResult } from './transactions.js';
+import { DEFAULT_TIMERS, TransactionTable, startClientTransaction, transactionKey, type SipTimers, type TransactionResult } from './transactions.js';
+import { literalFirstLookup, UdpTransactionIo } from './udp-io.js';
 import { buildResponse, parseRequest, responseDestination } from './uas.js';
 
 export interface SipUdpEngineOptions {
@@ -362,44 +362,6 @@ export class SipUdpEngine extends RetainCounted {
     const to = responseDestination(req, source);
     this.counters.responses++;
     this.sendText(socket, { host: to.address, port: to.port }, buildResponse(req, answer.status, { source, headers: answer.headers }));
-  }
-}
-
-/**
- * The socket's name lookup: an IP literal (every configured trunk address, and every answer's
- * rport/received) is used as is, synchronously; names go to `dns.lookup` as Node would. Node's
- * default resolves even a literal through `dns.lookup`, one deferred turn per datagram sent.
- */
-function literalFirstLookup(host: string, options: LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  const literal = isIP(host);
-  if (literal !== 0) callback(null, host, literal);
-  else lookup(host, options, callback);
-}
-
-/**
- * The options of one non-INVITE transaction over the engine's socket. A class, not an object of
- * closures: one is made per keepalive, and the transaction calls `send` as its method.
- */
-class UdpTransactionIo implements ClientTransactionOptions {
-  sends = 0;
-  readonly key: string;
-  readonly timers?: Partial<SipTimers>;
-  readonly scheduler: SchedulerLike;
-
-  constructor(
-    private readonly engine: SipUdpEngine,
-    readonly socket: Socket,
-    readonly target: SipTarget,
-    request: OutgoingRequest,
-    readonly deadlineMs: number | undefined,
-  ) {
-    this.key = transactionKey(request.branch, request.callId, request.method);
-    this.timers = engine.timers;
-    this.scheduler = engine.scheduler;
-  }
-
-  send(text: string): void {
-    this.engine.sendForTransaction(this, text);
   }
 }
 
