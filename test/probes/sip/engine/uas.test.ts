@@ -20,7 +20,7 @@ function request(lines: string[], body = ''): string {
 const PUBLISH = [
   'PUBLISH sip:collector@127.0.0.1:5065 SIP/2.0',
   'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-top;rport',
-  'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-mid, SIP/2.0/TCP 10.0.0.2;branch=z9hG4bK-low',
+  'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-mid, SIP/2.0/TCP 192.0.2.2;branch=z9hG4bK-low',
   'Max-Forwards: 70',
   'From: "Alice" <sip:alice@example.org>;tag=a1',
   'To: <sip:collector@127.0.0.1>',
@@ -52,7 +52,7 @@ describe('sip engine uas: parseRequest', () => {
     expect(r.toTag).to.equal(undefined);
     expect(r.via).to.deep.equal([
       'SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-top;rport',
-      'SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-mid, SIP/2.0/TCP 10.0.0.2;branch=z9hG4bK-low',
+      'SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-mid, SIP/2.0/TCP 192.0.2.2;branch=z9hG4bK-low',
     ]);
     expect(r.topVia).to.deep.include({ transport: 'UDP', host: '127.0.0.1', port: 5070, branch: 'z9hG4bK-top', rport: true });
     // Content-Length is bytes: the two-byte characters count twice, the junk after the body is cut
